@@ -1,0 +1,131 @@
+"""Mechanics of the policy: who the user is (their principal), the rule registry, and the two
+questions. The rules themselves are in `rules.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from brugwerk.access.rules import Rule
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    EXPORT = "export"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """What the policy knows of a user: their active roles per region and, for school contacts and
+    partners, which school or organisation the role is for."""
+
+    user_id: int | None
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    schools: dict[int, frozenset[int]] = field(default_factory=dict)
+    organisations: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def regions_with(self, roles: Iterable[str]) -> frozenset[int]:
+        wanted = frozenset(roles)
+        return frozenset(region for region, held in self.roles.items() if held & wanted)
+
+    def has_role(self, region_id: int | None, roles: Iterable[str]) -> bool:
+        return region_id is not None and bool(self.roles.get(region_id, frozenset()) & frozenset(roles))
+
+    @property
+    def region_ids(self) -> frozenset[int]:
+        return frozenset(self.roles)
+
+    def all_roles(self) -> frozenset[str]:
+        return frozenset().union(*self.roles.values()) if self.roles else frozenset()
+
+
+NOBODY = Principal(user_id=None)
+_CACHE_ATTR = "_brugwerk_principal"
+
+
+def principal_of(user: Any) -> Principal:
+    """The user's principal, read once per user object (so once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from brugwerk.accounts.models import Membership, Role
+
+    roles: dict[int, set[str]] = {}
+    schools: dict[int, set[int]] = {}
+    organisations: dict[int, set[int]] = {}
+    rows = Membership.objects.filter(user_id=user.pk, revoked_at__isnull=True).values_list(
+        "region_id", "role", "school_id", "organisation_id"
+    )
+    for region_id, role, school_id, organisation_id in rows:
+        roles.setdefault(region_id, set()).add(role)
+        if role == Role.SCHOOLCONTACT and school_id:
+            schools.setdefault(region_id, set()).add(school_id)
+        if role == Role.PARTNER and organisation_id:
+            organisations.setdefault(region_id, set()).add(organisation_id)
+    principal = Principal(
+        user_id=user.pk,
+        roles={k: frozenset(v) for k, v in roles.items()},
+        schools={k: frozenset(v) for k, v in schools.items()},
+        organisations={k: frozenset(v) for k, v in organisations.items()},
+    )
+    setattr(user, _CACHE_ATTR, principal)
+    return principal
+
+
+def forget_principal(user: Any) -> None:
+    """Drop the cached principal after the user's roles changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _rule_for(model: type[models.Model]) -> Rule:
+    from brugwerk.access.rules import RULES
+
+    rule = RULES.get(model._meta.concrete_model or model)
+    if rule is None:
+        raise LookupError(f"No access rule for {model._meta.label}: add one to brugwerk.access.rules.")
+    return rule
+
+
+def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
+    """May `user` do `action` on `obj`? For CREATE, `obj` may be the model class with `region` given,
+    or an unsaved instance that already carries its region."""
+    principal = principal_of(user)
+    if principal is NOBODY:
+        return False
+    if isinstance(obj, type):
+        if action != Action.CREATE:
+            raise TypeError("Only CREATE can be asked of a record kind; ask the others of a record.")
+        region_id = getattr(region, "pk", region)
+        return _rule_for(obj).can_create_in(principal, region_id)
+    return _rule_for(type(obj)).allows(principal, action, obj)
+
+
+def scope(user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW) -> models.QuerySet:
+    """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    principal = principal_of(user)
+    if principal is NOBODY:
+        return queryset.none()
+    return _rule_for(queryset.model).scope(principal, queryset, action)
+
+
+def get_object_or_404(user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any):
+    """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
+    forbidden, so the two cannot be told apart."""
+    obj = scope(user, queryset, action).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

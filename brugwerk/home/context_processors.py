@@ -1,0 +1,51 @@
+"""What every page's frame needs: the user's region, their roles there and the menu for them."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from brugwerk.accounts.models import Role
+from brugwerk.accounts.selectors import current_region, regions_of, roles_in
+
+ALL = frozenset(Role.values)
+MANAGERS = frozenset({Role.COORDINATOR, Role.BEHEERDER})
+
+# (url name, label, roles that see it in the menu). The menu is a convenience: each page still
+# asks the access policy.
+MENU = [
+    ("home:start", _("Start"), ALL),
+    ("network:contact_finder", _("Who is my contact?"), ALL),
+    ("regions:school_list", _("Schools"), ALL),
+    ("network:organisation_list", _("Partners"), ALL),
+    ("pool:member_list", _("Pool"), ALL),
+    ("regions:overview", _("Region"), ALL),
+    ("accounts:user_list", _("Users"), MANAGERS),
+    ("audit:entry_list", _("Audit trail"), MANAGERS),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified() and _needs_second_factor(user):
+        return {}
+    region = current_region(request)
+    roles = roles_in(user=user, region=region)
+    path = request.path
+    items = []
+    for name, label, allowed in MENU:
+        if roles & allowed:
+            url = reverse(name)
+            active = path == url if url == "/" else path.startswith(url)
+            items.append({"url": url, "label": label, "active": active})
+    labels = dict(Role.choices)
+    return {
+        "current_region": region,
+        "user_regions": list(regions_of(user=user)),
+        "user_role_labels": [labels[r] for r in Role.values if r in roles],
+        "nav_items": items,
+    }
+
+
+def _needs_second_factor(user) -> bool:
+    from brugwerk.accounts.selectors import second_factor_required
+
+    return second_factor_required(user)

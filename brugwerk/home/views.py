@@ -1,0 +1,23 @@
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from brugwerk.access import principal_of
+from brugwerk.accounts.selectors import SESSION_REGION_KEY, current_region, roles_in
+from brugwerk.home.selectors import start_page_for
+
+
+def start(request):
+    region = current_region(request)
+    context = start_page_for(user=request.user, region=region, roles=roles_in(user=request.user, region=region))
+    return render(request, "home/start.html", context)
+
+
+@require_POST
+def switch_region(request):
+    try:
+        region_id = int(request.POST.get("region", ""))
+    except ValueError:
+        region_id = None
+    if region_id in principal_of(request.user).region_ids:
+        request.session[SESSION_REGION_KEY] = region_id
+    return redirect("home:start")

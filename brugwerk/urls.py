@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("brugwerk.home.urls")),
+    path("account/", include("brugwerk.accounts.urls")),
+    path("regio/", include("brugwerk.regions.urls")),
+    path("netwerk/", include("brugwerk.network.urls")),
+    path("pool/", include("brugwerk.pool.urls")),
+    path("audit/", include("brugwerk.audit.urls")),
+    path("taal/", login_not_required(set_language), name="set_language"),
+]
