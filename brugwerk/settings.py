@@ -122,9 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Two-factor authentication is required for every role that can see personal data. Only the demo
 # (BRUGWERK_DEMO_MODE) may switch it off, and production refuses to.
+BRUGWERK_DEMO_MODE = env_bool("BRUGWERK_DEMO_MODE", False)
+if PRODUCTION and BRUGWERK_DEMO_MODE:
+    raise ConfigurationError("BRUGWERK_DEMO_MODE cannot be used in production.")
 BRUGWERK_REQUIRE_2FA = env_bool("BRUGWERK_REQUIRE_2FA", True)
-if PRODUCTION and not BRUGWERK_REQUIRE_2FA:
-    raise ConfigurationError("BRUGWERK_REQUIRE_2FA cannot be switched off in production.")
+if not BRUGWERK_REQUIRE_2FA and not BRUGWERK_DEMO_MODE:
+    raise ConfigurationError("BRUGWERK_REQUIRE_2FA can only be switched off together with BRUGWERK_DEMO_MODE.")
 OTP_TOTP_ISSUER = "Brugwerk"
 
 AXES_FAILURE_LIMIT = env_int("BRUGWERK_LOGIN_FAILURE_LIMIT", 5)
@@ -182,6 +185,10 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    # Outside production whitenoise serves straight from the apps' static folders (no collectstatic).
+    WHITENOISE_USE_FINDERS = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,13 +203,26 @@ STORAGES = {
 # --- Tasks (Django's tasks framework); a worker backend replaces this when one is deployed -------
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+        ),
+        "OPTIONS": {
+            k: v
+            for k, v in {
+                "host": env_str("EMAIL_HOST"),
+                "port": env_int("EMAIL_PORT", 587) if env_str("EMAIL_HOST") else None,
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", True) if env_str("EMAIL_HOST") else None,
+            }.items()
+            if v is not None
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "brugwerk@localhost")
-
-# --- Brugwerk -----------------------------------------------------------------------------------
-BRUGWERK_DEMO_MODE = env_bool("BRUGWERK_DEMO_MODE", False)
-if PRODUCTION and BRUGWERK_DEMO_MODE:
-    raise ConfigurationError("BRUGWERK_DEMO_MODE cannot be used in production.")
 
 LOGGING = {
     "version": 1,
