@@ -177,7 +177,7 @@ if PRODUCTION:
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "brugwerk" / "locale"]
+LOCALE_PATHS = [Path(env_str("BRUGWERK_LOCALE_DIR", str(BASE_DIR / "brugwerk" / "locale")))]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

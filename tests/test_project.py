@@ -102,7 +102,12 @@ def test_every_string_in_the_code_has_a_dutch_translation(tmp_path):
     shutil.copytree(ROOT / "brugwerk", copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
     result = subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "nl", "--no-location", "--no-obsolete"],
-        cwd=copy, env={**os.environ, "DJANGO_SETTINGS_MODULE": "brugwerk.settings", "PYTHONPATH": str(ROOT)},
+        cwd=copy, env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "brugwerk.settings",
+            "PYTHONPATH": str(ROOT),
+            "BRUGWERK_LOCALE_DIR": str(copy / "locale"),
+        },
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
