@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from brugwerk.access import principal_of
+from brugwerk.accounts.models import Role, User
+from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.audit.services import verify_chain
+from brugwerk.regions.models import Region
+
+
+@pytest.mark.django_db
+def test_region_create_makes_region_with_first_administrator_and_coordinator(capsys):
+    call_command("region_create", name="Regio Test", slug="test", admin="admin1", admin_email="a@x.be",
+                 coordinator="coord1", coordinator_email="c@x.be")
+    region = Region.objects.get(slug="test")
+    admin = User.objects.get(username="admin1")
+    assert principal_of(admin).roles == {region.pk: frozenset({Role.BEHEERDER})}
+    assert Role.COORDINATOR in principal_of(User.objects.get(username="coord1")).roles[region.pk]
+    assert "initial password" in capsys.readouterr().out
+    assert AuditEntry.objects.filter(event=AuditEvent.ROLE_GRANTED, region=region).count() == 2
+    assert verify_chain()[0]
+
+
+@pytest.mark.django_db
+def test_region_create_refuses_an_existing_short_name():
+    Region.objects.create(name="Bestaand", slug="dup")
+    with pytest.raises(CommandError):
+        call_command("region_create", name="Nieuw", slug="dup", admin="a2", admin_email="b@x.be")
+    assert Region.objects.count() == 1
