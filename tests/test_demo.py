@@ -15,7 +15,7 @@ from brugwerk.access import get_object_or_404, scope
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import verify_chain
-from brugwerk.demo import flanders
+from brugwerk.demo import flanders, w13
 from brugwerk.demo.build import DEFAULT_PASSWORD, specs_for
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.pool.models import PoolMember
@@ -196,7 +196,7 @@ def test_demo_has_a_login_for_every_role(demo):
     assert set(roles) == W13_LOGINS
     assert set(roles.values()) == set(Role.values)
     by_user = {m.user.username: m for m in memberships}
-    assert by_user["school"].school.name == "Broeltorens College"
+    assert by_user["school"].school.name == w13.SCHOOL_OF_SCHOOLCONTACT
     assert by_user["caw"].organisation.name == "CAW Zuid-West-Vlaanderen"
     assert by_user["coordinator"].role == Role.COORDINATOR
 
@@ -204,7 +204,7 @@ def test_demo_has_a_login_for_every_role(demo):
 def test_demo_prints_the_logins_and_the_password(demo):
     for username in W13_LOGINS | OOST_LOGINS:
         assert f"\n{username} " in demo
-    assert "Broeltorens College" in demo
+    assert w13.SCHOOL_OF_SCHOOLCONTACT in demo
     assert DEFAULT_PASSWORD in demo
 
 

@@ -168,7 +168,7 @@ MUNICIPALITY_PARTNERS = [
 ]
 
 CAW = "CAW Zuid-West-Vlaanderen"
-SCHOOL_OF_SCHOOLCONTACT = "Broeltorens College"
+SCHOOL_OF_SCHOOLCONTACT = "Stedelijk Instituut Overleie"  # served by bf-sofie, so the school contact sees a brugfiguur
 PARTNER_LOGIN = LoginSpec(
     "caw", "Bart", "Claeys", Role.PARTNER, "bart.claeys@caw-zuid-west-vlaanderen.example", organisation=CAW
 )

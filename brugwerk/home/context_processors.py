@@ -30,12 +30,13 @@ def navigation(request):
     region = current_region(request)
     roles = roles_in(user=user, region=region)
     path = request.path
-    items = []
-    for name, label, allowed in MENU:
-        if roles & allowed:
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"url": url, "label": label, "active": active})
+    items = [
+        {"url": reverse(name), "label": label, "active": False} for name, label, allowed in MENU if roles & allowed
+    ]
+    # The menu item whose address is the longest prefix of this page's is the current one.
+    matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     labels = dict(Role.choices)
     return {
         "current_region": region,
