@@ -134,6 +134,8 @@ AXES_FAILURE_LIMIT = env_int("BRUGWERK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # lock a username, and an address that guesses many
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per account, not per spelling: "An", "an" and her e-mail address share one lockout.
+AXES_USERNAME_CALLABLE = "brugwerk.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -101,28 +101,35 @@ def _rule_for(model: type[models.Model]) -> Rule:
 def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
     """May `user` do `action` on `obj`? For CREATE, `obj` may be the model class with `region` given,
     or an unsaved instance that already carries its region."""
+    # The rule is looked up before anything else, so a record kind without one fails loudly for
+    # every user, anonymous ones included.
+    rule = _rule_for(obj if isinstance(obj, type) else type(obj))
+    if isinstance(obj, type) and action != Action.CREATE:
+        raise TypeError("Only CREATE can be asked of a record kind; ask the others of a record.")
     principal = principal_of(user)
     if principal is NOBODY:
         return False
     if isinstance(obj, type):
-        if action != Action.CREATE:
-            raise TypeError("Only CREATE can be asked of a record kind; ask the others of a record.")
-        region_id = getattr(region, "pk", region)
-        return _rule_for(obj).can_create_in(principal, region_id)
-    return _rule_for(type(obj)).allows(principal, action, obj)
+        return rule.can_create_in(principal, getattr(region, "pk", region))
+    return rule.allows(principal, action, obj)
 
 
-def scope(user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW) -> models.QuerySet:
+def scope(
+    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
+) -> models.QuerySet:
     """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
+    rule = _rule_for(queryset.model)
     principal = principal_of(user)
     if principal is NOBODY:
         return queryset.none()
-    return _rule_for(queryset.model).scope(principal, queryset, action)
+    return rule.scope(principal, queryset, action)
 
 
-def get_object_or_404(user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any):
+def get_object_or_404(
+    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
+) -> Any:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""
     obj = scope(user, queryset, action).filter(**lookup).first()

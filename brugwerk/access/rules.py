@@ -61,8 +61,9 @@ class RegionRule(Rule):
 
 
 class MembershipRule(Rule):
-    """Roles. Managers of a region see and grant its roles; everyone sees their own. A user who
-    already holds roles in another region can be added to this one by its coordinator only."""
+    """Roles. Managers of a region see and grant its roles; everyone sees their own. Nobody grants
+    a role to themselves. A user who already holds roles in another region can be added to this one
+    by its coordinator only."""
 
     def scope(self, principal: Principal, queryset: models.QuerySet, action: Action) -> models.QuerySet:
         regions = principal.regions_with(self.roles_for(action))
@@ -74,6 +75,9 @@ class MembershipRule(Rule):
     def allows(self, principal: Principal, action: Action, obj: Any) -> bool:
         if action == Action.VIEW and obj.user_id == principal.user_id:
             return True
+        if action == Action.CREATE and obj.user_id == principal.user_id:
+            # Nobody grants themselves a role: an administrator could otherwise make themselves coordinator.
+            return False
         if action == Action.CREATE:
             other_regions = (
                 Membership.objects.filter(user_id=obj.user_id, revoked_at__isnull=True)
@@ -90,7 +94,9 @@ class UserRule(Rule):
     administrator changes an account only when every region it belongs to is theirs."""
 
     def __init__(self) -> None:
-        super().__init__("memberships__region", {Action.VIEW: MANAGERS, Action.CHANGE: frozenset({Role.BEHEERDER})})
+        super().__init__(
+            "memberships__region", {Action.VIEW: MANAGERS, Action.CHANGE: frozenset({Role.BEHEERDER})}
+        )
 
     def scope(self, principal: Principal, queryset: models.QuerySet, action: Action) -> models.QuerySet:
         regions = principal.regions_with(self.roles_for(action))
@@ -98,7 +104,10 @@ class UserRule(Rule):
         if action == Action.CHANGE:
             outside = Membership.objects.exclude(region__in=regions).values("user_id")
             return queryset.filter(pk__in=in_regions).exclude(pk__in=outside)
-        return queryset.filter(Q(pk__in=in_regions) | Q(pk=principal.user_id))
+        if action == Action.VIEW:
+            return queryset.filter(Q(pk__in=in_regions) | Q(pk=principal.user_id))
+        # Seeing one's own account is a VIEW right only: it must not make it deletable or exportable.
+        return queryset.filter(pk__in=in_regions)
 
     def allows(self, principal: Principal, action: Action, obj: Any) -> bool:
         if action == Action.VIEW and obj.pk == principal.user_id:
@@ -133,7 +142,10 @@ class AuditRule(Rule):
         return False  # only the audit service writes entries
 
 
-DIRECTORY = {Action.VIEW: ALL_ROLES, Action.CREATE: MANAGERS, Action.CHANGE: MANAGERS, Action.DELETE: MANAGERS}
+DIRECTORY = {
+    Action.VIEW: ALL_ROLES, Action.CREATE: MANAGERS, Action.CHANGE: MANAGERS, Action.DELETE: MANAGERS
+}
+ROLE_GRANTS = {Action.VIEW: MANAGERS, Action.CREATE: MANAGERS, Action.DELETE: MANAGERS}
 
 RULES: dict[type[models.Model], Rule] = {
     Region: RegionRule("pk", {Action.VIEW: ALL_ROLES, Action.CHANGE: frozenset({Role.BEHEERDER})}),
@@ -144,7 +156,7 @@ RULES: dict[type[models.Model], Rule] = {
     PartnerOrganisation: Rule("region", DIRECTORY),
     ContactPoint: Rule("organisation__region", DIRECTORY),
     PoolMember: Rule("region", DIRECTORY),
-    Membership: MembershipRule("region", {Action.VIEW: MANAGERS, Action.CREATE: MANAGERS, Action.DELETE: MANAGERS}),
+    Membership: MembershipRule("region", ROLE_GRANTS),
     User: UserRule(),
     AuditEntry: AuditRule(),
 }

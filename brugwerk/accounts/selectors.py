@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.access import Action, principal_of, scope
+from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import ROLES_WITH_PERSONAL_DATA, Membership, User
 from brugwerk.regions.models import Region
 
@@ -70,3 +71,136 @@ def memberships_visible_to(*, user: Any, region: Region) -> QuerySet[Membership]
         .filter(region=region)
         .select_related("user", "school", "organisation")
     )
+
+
+# --- User management (the pages for managers of a region) ---------------------------------------
+
+
+def can_manage_users(*, user: Any, region: Region | None) -> bool:
+    """May `user` manage the people of `region` (see their roles, add and remove them)? Asked of the
+    policy as "may they see the roles of this region", which only its managers may."""
+    if region is None:
+        return False
+    return can(user, Action.VIEW, Membership(region=region, user_id=None))
+
+
+def _has_second_factor() -> Exists:
+    return Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
+
+
+def user_list_for(
+    *, user: Any, region: Region, query: str = "", second_factor: bool | None = None
+) -> QuerySet[User]:
+    """The people who hold or held a role in `region`, each with `region_roles` (their active roles
+    there) and `has_second_factor`. Empty for anyone who may not manage the region's users."""
+    if not can_manage_users(user=user, region=region):
+        return User.objects.none()
+    in_region = Membership.objects.filter(region=region).values("user_id")
+    qs = (
+        scope(user, User, Action.VIEW)
+        .filter(pk__in=in_region)
+        .annotate(has_second_factor=_has_second_factor())
+    )
+    query = query.strip()
+    if query:
+        condition = Q()
+        for word in query.split()[:5]:
+            condition &= (
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        qs = qs.filter(condition)
+    if second_factor is not None:
+        qs = qs.filter(has_second_factor=second_factor)
+    active_roles = Membership.objects.filter(region=region, revoked_at__isnull=True).select_related(
+        "school", "organisation"
+    )
+    return qs.prefetch_related(
+        Prefetch("memberships", queryset=active_roles, to_attr="region_roles")
+    ).order_by("last_name", "first_name", "username")
+
+
+def user_get_for_manager(*, user: Any, region: Region, pk: Any, action: Action = Action.VIEW) -> User:
+    """One person of `region` whom `user` manages and may `action`; 404 otherwise (also for people of
+    another region and for anyone who does not manage this region)."""
+    if not can_manage_users(user=user, region=region):
+        raise Http404
+    in_region = Membership.objects.filter(region=region).values("user_id")
+    qs = User.objects.filter(pk__in=in_region).annotate(has_second_factor=_has_second_factor())
+    return get_object_or_404(user, qs, action, pk=pk)
+
+
+def user_roles_in_region(*, user: Any, region: Region, subject: User) -> list[Membership]:
+    """Every role `subject` holds or held in `region`, newest first, with who granted it."""
+    return list(
+        scope(user, Membership, Action.VIEW)
+        .filter(region=region, user=subject)
+        .select_related("school", "organisation", "granted_by")
+        .order_by("revoked_at", "-granted_at")
+    )
+
+
+def user_find_by_login(*, user: Any, region: Region, login: str) -> User | None:
+    """The account with this username or e-mail address, so a manager can add an existing person to
+    `region`. Only managers of the region may look people up this way."""
+    from brugwerk.accounts.backends import user_for_login
+
+    login = login.strip()
+    if not login or not can_manage_users(user=user, region=region):
+        return None
+    return user_for_login(login)
+
+
+def users_without_second_factor_count(*, user: Any, region: Region) -> int:
+    """How many active people with an active role in `region` have not set up two-factor yet."""
+    if not can_manage_users(user=user, region=region):
+        return 0
+    active = Membership.objects.filter(region=region, revoked_at__isnull=True).values("user_id")
+    return (
+        scope(user, User, Action.VIEW)
+        .filter(pk__in=active, is_active=True)
+        .exclude(_has_second_factor())
+        .count()
+    )
+
+
+def user_count_in_region(*, user: Any, region: Region) -> int:
+    """How many active people hold an active role in `region`."""
+    if not can_manage_users(user=user, region=region):
+        return 0
+    active = Membership.objects.filter(region=region, revoked_at__isnull=True).values("user_id")
+    return scope(user, User, Action.VIEW).filter(pk__in=active, is_active=True).count()
+
+
+def has_second_factor(*, user: Any) -> bool:
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def own_roles(*, user: Any) -> list[Membership]:
+    """The active roles of `user` in every region, for their own account page."""
+    return list(
+        scope(user, Membership, Action.VIEW)
+        .filter(user_id=user.pk, revoked_at__isnull=True)
+        .select_related("region", "school", "organisation")
+        .order_by("region__name", "role")
+    )
+
+
+def role_targets(*, user: Any, region: Region) -> tuple[QuerySet, QuerySet]:
+    """The schools and partner organisations of `region` a role can be linked to."""
+    from brugwerk.network.models import PartnerOrganisation
+    from brugwerk.regions.models import School
+
+    schools = scope(user, School, Action.VIEW).filter(region=region).order_by("name")
+    organisations = scope(user, PartnerOrganisation, Action.VIEW).filter(region=region).order_by("name")
+    return schools, organisations
+
+
+def membership_get_for_revoke(*, user: Any, region: Region, subject_pk: Any, pk: Any) -> Membership:
+    """An active role in `region` that `user` may revoke; 404 otherwise."""
+    qs = Membership.objects.filter(region=region, user_id=subject_pk, revoked_at__isnull=True).select_related(
+        "user", "school", "organisation"
+    )
+    return get_object_or_404(user, qs, Action.DELETE, pk=pk)

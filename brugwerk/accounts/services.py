@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -152,3 +153,18 @@ def otp_devices_reset(*, actor: Actor, user: User, region_id: int | None) -> int
     record(actor=actor, event=AuditEvent.OTP_REMOVED, subject=user, region_id=region_id,
            changes={"devices": removed})
     return removed
+
+
+@transaction.atomic
+def user_set_password(*, actor: Actor, user: User, password: str, region_id: int | None) -> User:
+    """Set a password: an administrator sets a new person's first password (or a forgotten one), or
+    a user changes their own. Django's password validators apply; the audit entry never holds it."""
+    own = getattr(actor.user, "pk", None) == user.pk
+    if not own and not can(actor.user, Action.CHANGE, user):
+        raise PermissionDenied
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=actor, event=AuditEvent.UPDATE, subject=user, region_id=region_id,
+           changes={"password": "changed" if own else "set"})
+    return user

@@ -2,9 +2,7 @@
 events sent by the login machinery, not save hooks."""
 
 from axes.signals import user_locked_out
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import Q
 from django.dispatch import receiver
 
 from brugwerk.audit.models import AuditEvent
@@ -19,10 +17,9 @@ def _home_region_id(user) -> int | None:
 
 
 def _user_by_login(login: str):
-    if not login:
-        return None
-    User = get_user_model()
-    return User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).first()
+    from brugwerk.accounts.backends import user_for_login
+
+    return user_for_login(login)
 
 
 @receiver(user_logged_in)

@@ -7,11 +7,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_ipv46_address
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 
@@ -40,18 +43,33 @@ def client_ip(request: HttpRequest) -> str | None:
     return ip or None
 
 
+def _clean_ip(ip: str | None) -> str | None:
+    """The address exactly as the database will give it back (IPv6 in its short form), so the hash
+    taken now recomputes identically; anything that is not an address is not stored."""
+    if not ip:
+        return None
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return clean_ipv6_address(ip) if ":" in ip else ip
+
+
 def _normalise(changes: dict[str, Any] | None) -> dict[str, Any]:
     """Store exactly what reading it back will give, so the hash recomputes identically."""
     return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder))
 
 
 def _region_id(subject: models.Model | None) -> int | None:
+    """The region a record belongs to, found the way the access policy finds it (a contact point
+    belongs to its organisation's region), so the region's coordinator sees the entry."""
     if subject is None:
         return None
-    from brugwerk.regions.models import Region
+    from brugwerk.access.rules import RULES
 
-    if isinstance(subject, Region):
-        return subject.pk
+    rule = RULES.get(subject._meta.concrete_model or type(subject))
+    if rule is not None:
+        return rule.region_id_of(subject)
     return getattr(subject, "region_id", None)
 
 
@@ -90,7 +108,7 @@ def record(
             subject_type=subject_type,
             subject_id=str(subject_id)[:40],
             subject_label=str(subject_label)[:200],
-            ip=actor.ip,
+            ip=_clean_ip(actor.ip),
             changes=_normalise(changes),
             prev_hash=head.hash,
         )
@@ -151,7 +169,8 @@ def verify_chain() -> tuple[bool, int, str]:
         expected_prev = entry.hash
         expected_seq += 1
         count += 1
+    # The head remembers how long the chain was, so removing the last entries (or all of them) shows.
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and count and (head.seq != count or head.hash != expected_prev):
+    if head is not None and (head.seq != count or head.hash != expected_prev):
         return False, count, "the last entries were removed"
     return True, count, ""

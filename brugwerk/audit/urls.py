@@ -1,6 +1,9 @@
 from django.urls import path
 
-from brugwerk.home.placeholder import placeholder
+from brugwerk.audit import views
 
 app_name = "audit"
-urlpatterns = [path("", placeholder, name="entry_list")]
+urlpatterns = [
+    path("", views.entry_list, name="entry_list"),
+    path("export/", views.entry_export, name="entry_export"),
+]

@@ -3,12 +3,19 @@ from django.views.decorators.http import require_POST
 
 from brugwerk.access import principal_of
 from brugwerk.accounts.selectors import SESSION_REGION_KEY, current_region, roles_in
+from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.home.selectors import start_page_for
 
 
 def start(request):
     region = current_region(request)
-    context = start_page_for(user=request.user, region=region, roles=roles_in(user=request.user, region=region))
+    roles = roles_in(user=request.user, region=region)
+    context = start_page_for(user=request.user, region=region, roles=roles)
+    actor = Actor.from_request(request)
+    for shown in context["shown"]:
+        if shown.ids:
+            record_list_view(actor=actor, model=shown.model, region_id=region.pk, label=shown.label,
+                             details={"page": "start", "shown": shown.ids})
     return render(request, "home/start.html", context)
 
 

@@ -1,0 +1,419 @@
+"""Pages of the region: its zones and municipalities (with dated zone membership) and its schools.
+
+`region_or_404`, `run_form` and `render_form` are shared by the directory pages of `network` and
+`pool`: one way to find the region, run a form through a service and show a form page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from brugwerk.access import Action, can, get_object_or_404
+from brugwerk.accounts.selectors import current_region
+from brugwerk.audit.services import Actor, record_view
+from brugwerk.network.selectors import contact_points_by_organisation
+from brugwerk.pool.selectors import pool_members_serving
+from brugwerk.regions import selectors, services
+from brugwerk.regions.forms import (
+    MunicipalityForm,
+    SchoolForm,
+    SchoolSearchForm,
+    ZoneForm,
+    ZoneMembershipEndForm,
+    ZoneMembershipForm,
+    add_service_errors,
+    model_values,
+)
+from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
+
+SCHOOLS_PER_PAGE = 25
+
+
+# --- Shared by the directory pages --------------------------------------------------------------
+
+
+def region_or_404(request: HttpRequest) -> Region:
+    region = current_region(request)
+    if region is None:
+        raise Http404
+    return region
+
+
+def require(allowed: bool) -> None:
+    """A page the user may not use does not exist for them (missing and forbidden look alike)."""
+    if not allowed:
+        raise Http404
+
+
+def run_form(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+    """On a valid POST, call the service in `save` and return its result; on invalid input or a
+    service's validation error, return None and leave the errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def render_form(
+    request: HttpRequest,
+    *,
+    form: Any,
+    title: str,
+    cancel_url: str,
+    breadcrumbs: list[tuple[str, str]],
+    intro: str = "",
+    submit_label: str = "",
+    template: str = "regions/form_page.html",
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "cancel_url": cancel_url,
+        "breadcrumbs": breadcrumbs,
+        "submit_label": submit_label or _("Save"),
+    }
+    return render(request, template, context)
+
+
+def render_page_or_fragment(
+    request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or for an htmx request (live search) only its `fragment` partial. A history
+    restore (the back button) needs the whole page again."""
+    htmx = request.htmx
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(request, f"{template}#{fragment}" if partial else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _overview_crumbs() -> list[tuple[str, str]]:
+    return [(reverse("regions:overview"), _("Region"))]
+
+
+def _school_crumbs(school: School | None = None) -> list[tuple[str, str]]:
+    crumbs = [(reverse("regions:school_list"), _("Schools"))]
+    if school is not None:
+        crumbs.append((reverse("regions:school_detail", args=[school.pk]), school.name))
+    return crumbs
+
+
+# --- Region overview ----------------------------------------------------------------------------
+
+
+def _membership_status(membership: ZoneMembership, today: Any) -> str:
+    if membership.valid_from > today:
+        return "planned"
+    if membership.valid_until is not None and membership.valid_until <= today:
+        return "ended"
+    return "current"
+
+
+MEMBERSHIP_STATUS_LABELS = {
+    "planned": gettext_lazy("planned"),
+    "ended": gettext_lazy("ended"),
+    "current": gettext_lazy("current"),
+}
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    user, today = request.user, timezone.localdate()
+    zones = selectors.zones_with_municipalities(user=user, region=region, on=today)
+    for zone in zones:
+        zone.can_change = can(user, Action.CHANGE, zone)
+    history = list(selectors.zone_membership_history(user=user, region=region))
+    for membership in history:
+        membership.status = _membership_status(membership, today)
+        membership.status_label = MEMBERSHIP_STATUS_LABELS[membership.status]
+        membership.can_end = can(user, Action.CHANGE, membership)
+    municipalities = list(selectors.municipalities_for(user=user, region=region))
+    for municipality in municipalities:
+        municipality.can_change = can(user, Action.CHANGE, municipality)
+    context = {
+        "region": region,
+        "today": today,
+        "zones": zones,
+        "unzoned": list(selectors.municipalities_without_zone(user=user, region=region, on=today)),
+        "municipalities": municipalities,
+        "history": history,
+        "can_create_zone": can(user, Action.CREATE, Zone, region=region),
+        "can_create_municipality": can(user, Action.CREATE, Municipality, region=region),
+        "can_create_membership": can(user, Action.CREATE, ZoneMembership, region=region),
+    }
+    return render(request, "regions/overview.html", context)
+
+
+def zone_create(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    require(can(request.user, Action.CREATE, Zone, region=region))
+    form = ZoneForm(request.POST or None)
+    zone = run_form(
+        request,
+        form,
+        lambda: services.zone_create(
+            actor=Actor.from_request(request), region=region, values=model_values(form)
+        ),
+    )
+    if zone is not None:
+        messages.success(request, _("Zone %(name)s was added.") % {"name": zone.name})
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=_("Add a zone"),
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+    )
+
+
+def zone_update(request: HttpRequest, pk: int) -> HttpResponse:
+    zone = get_object_or_404(request.user, Zone, Action.CHANGE, pk=pk)
+    title = _("Change zone %(name)s") % {"name": zone.name}
+    form = ZoneForm(request.POST or None, instance=zone)
+    saved = run_form(
+        request,
+        form,
+        lambda: services.zone_update(actor=Actor.from_request(request), zone=zone, values=model_values(form)),
+    )
+    if saved is not None:
+        messages.success(request, _("Zone %(name)s was saved.") % {"name": saved.name})
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=title,
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+    )
+
+
+def municipality_create(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    require(can(request.user, Action.CREATE, Municipality, region=region))
+    form = MunicipalityForm(request.POST or None)
+    municipality = run_form(
+        request,
+        form,
+        lambda: services.municipality_create(
+            actor=Actor.from_request(request), region=region, values=model_values(form)
+        ),
+    )
+    if municipality is not None:
+        messages.success(request, _("Municipality %(name)s was added.") % {"name": municipality.name})
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=_("Add a municipality"),
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+    )
+
+
+def municipality_update(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = get_object_or_404(request.user, Municipality, Action.CHANGE, pk=pk)
+    title = _("Change municipality %(name)s") % {"name": municipality.name}
+    form = MunicipalityForm(request.POST or None, instance=municipality)
+    saved = run_form(
+        request,
+        form,
+        lambda: services.municipality_update(
+            actor=Actor.from_request(request), municipality=municipality, values=model_values(form)
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Municipality %(name)s was saved.") % {"name": saved.name})
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=title,
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+    )
+
+
+def zone_membership_create(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    user = request.user
+    require(can(user, Action.CREATE, ZoneMembership, region=region))
+    form = ZoneMembershipForm(
+        request.POST or None,
+        zones=selectors.zones_for(user=user, region=region, action=Action.CREATE),
+        municipalities=selectors.municipalities_for(user=user, region=region),
+    )
+    membership = run_form(
+        request,
+        form,
+        lambda: services.zone_membership_create(
+            actor=Actor.from_request(request),
+            values=model_values(form),
+            end_current=form.cleaned_data["end_current"],
+        ),
+    )
+    if membership is not None:
+        messages.success(
+            request,
+            _("%(municipality)s belongs to %(zone)s from %(date)s.")
+            % {
+                "municipality": membership.municipality,
+                "zone": membership.zone,
+                "date": date_format(membership.valid_from),
+            },
+        )
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=_("Add a municipality to a zone"),
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+        intro=_(
+            "Zone membership is dated: a municipality belongs to one zone at a time, and the history "
+            "stays visible. A period may not overlap another period of the same municipality."
+        ),
+    )
+
+
+def zone_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        request.user, ZoneMembership.objects.select_related("zone", "municipality"), Action.CHANGE, pk=pk
+    )
+    form = ZoneMembershipEndForm(
+        request.POST or None,
+        membership=membership,
+        initial={"valid_until": membership.valid_until or timezone.localdate()},
+    )
+    saved = run_form(
+        request,
+        form,
+        lambda: services.zone_membership_end(
+            actor=Actor.from_request(request),
+            membership=membership,
+            valid_until=form.cleaned_data["valid_until"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The zone membership was ended."))
+        return redirect("regions:overview")
+    return render_form(
+        request,
+        form=form,
+        title=_("End the zone membership of %(municipality)s in %(zone)s")
+        % {"municipality": membership.municipality, "zone": membership.zone},
+        cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
+        submit_label=_("End membership"),
+    )
+
+
+# --- Schools ------------------------------------------------------------------------------------
+
+
+def school_list(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    user = request.user
+    form = SchoolSearchForm(request.GET, zones=selectors.zones_for(user=user, region=region))
+    schools = selectors.schools_for(user=user, region=region, filters=form.filters())
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "region": region,
+        "form": form,
+        "page": page,
+        "can_create": can(user, Action.CREATE, School, region=region),
+    }
+    return render_page_or_fragment(request, "regions/school_list.html", "results", context)
+
+
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    school = selectors.school_get(user=user, pk=pk)
+    contact_groups = contact_points_by_organisation(user=user, school=school)
+    pool_members = pool_members_serving(user=user, school=school)
+    record_view(
+        actor=Actor.from_request(request),
+        subject=school,
+        details={
+            "contact_points": [cp.pk for group in contact_groups for cp in group.contact_points],
+            "pool_members": [member.pk for member in pool_members],
+        },
+    )
+    context = {
+        "school": school,
+        "contact_groups": contact_groups,
+        "pool_members": pool_members,
+        "can_change": can(user, Action.CHANGE, school),
+    }
+    return render(request, "regions/school_detail.html", context)
+
+
+def school_create(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    user = request.user
+    require(can(user, Action.CREATE, School, region=region))
+    form = SchoolForm(
+        request.POST or None, municipalities=selectors.municipalities_for(user=user, region=region)
+    )
+    school = run_form(
+        request,
+        form,
+        lambda: services.school_create(
+            actor=Actor.from_request(request), region=region, values=model_values(form)
+        ),
+    )
+    if school is not None:
+        messages.success(request, _("School %(name)s was added.") % {"name": school.name})
+        return redirect("regions:school_detail", pk=school.pk)
+    return render_form(
+        request,
+        form=form,
+        title=_("Add a school"),
+        cancel_url=reverse("regions:school_list"),
+        breadcrumbs=_school_crumbs(),
+    )
+
+
+def school_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    school = selectors.school_get(user=user, pk=pk, action=Action.CHANGE)
+    title = _("Change school %(name)s") % {"name": school.name}
+    crumbs = _school_crumbs(school)
+    form = SchoolForm(
+        request.POST or None,
+        instance=school,
+        municipalities=selectors.municipalities_for(user=user, region=school.region),
+    )
+    saved = run_form(
+        request,
+        form,
+        lambda: services.school_update(
+            actor=Actor.from_request(request), school=school, values=model_values(form)
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("School %(name)s was saved.") % {"name": saved.name})
+        return redirect("regions:school_detail", pk=saved.pk)
+    return render_form(
+        request,
+        form=form,
+        title=title,
+        cancel_url=reverse("regions:school_detail", args=[school.pk]),
+        breadcrumbs=crumbs,
+    )

@@ -1,0 +1,416 @@
+"""The access policy as a matrix: every persona × every record kind × every action, on a record of
+the persona's own region and on one of another region. The expectations are written out by hand in
+EXPECTED (never computed from brugwerk/access/rules.py); docs/access.md shows the same table, and
+`test_docs_show_the_same_matrix` keeps the two equal.
+
+Each cell is asked of `can()` and, for the actions that filter lists, of `scope()` too: a record is in
+scope exactly when `can()` allows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404
+from django.test import override_settings
+from django.utils import timezone
+
+import tests.conftest
+from brugwerk.access import Action, can, get_object_or_404, scope
+from brugwerk.access.rules import RULES
+from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.accounts.services import membership_grant, membership_revoke
+from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.audit.services import Actor, record
+from brugwerk.network.models import ContactPoint, PartnerOrganisation
+from brugwerk.pool.models import PoolMember
+from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
+from tests import factories as f
+from tests.conftest import PERSONAS
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "access.md"
+
+# --- The expectation table ------------------------------------------------------------------------
+# What a role may do with a record of a region where it holds that role:
+#   V view · C create · U change (update) · D delete · E export · — nothing.
+# On a record of a region where the user holds no role the answer is always "—".
+ROLE_COLUMNS = (
+    Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT, Role.PARTNER, Role.BELEID, Role.BEHEERDER
+)
+EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
+    # record kind                brugfiguur  coordinator  schoolcontact  partner  beleid  beheerder
+    "Region":                    ("V",       "V",         "V",           "V",     "V",    "V U"),
+    "Zone":                      ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "Municipality":              ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "ZoneMembership":            ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "School":                    ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "PartnerOrganisation":       ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "ContactPoint":              ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "PoolMember":                ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
+    "Membership":                ("—",       "V C D",     "—",           "—",     "—",    "V C D"),
+    "User":                      ("—",       "V C",       "—",           "—",     "—",    "V C U"),
+    "AuditEntry":                ("—",       "V E",       "—",           "—",     "—",    "—"),
+    "AuditEntry (account event)": ("—",      "V E",       "—",           "—",     "—",    "V"),
+}  # fmt: skip
+OTHER_REGION = "—"
+
+LETTERS = {"V": Action.VIEW, "C": Action.CREATE, "U": Action.CHANGE, "D": Action.DELETE, "E": Action.EXPORT}
+ROLE_OF_PERSONA = {
+    "brugfiguur": Role.BRUGFIGUUR,
+    "brugfiguur2": Role.BRUGFIGUUR,
+    "coordinator": Role.COORDINATOR,
+    "schoolcontact": Role.SCHOOLCONTACT,
+    "partner": Role.PARTNER,
+    "beleid": Role.BELEID,
+    "beheerder": Role.BEHEERDER,
+    "foreign_coordinator": Role.COORDINATOR,
+    "foreign_brugfiguur": Role.BRUGFIGUUR,
+}
+FOREIGN_PERSONAS = {"foreign_coordinator", "foreign_brugfiguur"}
+
+
+def expected(persona: str, kind: str, where: str, action: Action) -> bool:
+    if where == "other":
+        return False
+    cell = EXPECTED[kind][ROLE_COLUMNS.index(ROLE_OF_PERSONA[persona])]
+    return action in {LETTERS[letter] for letter in cell.split() if letter != "—"}
+
+
+# --- The records the matrix asks about ------------------------------------------------------------
+
+
+@dataclass
+class RegionRecords:
+    """One existing record of every kind in one region, and a way to make an unsaved new one."""
+
+    region: Region
+    existing: dict[str, models.Model]
+    new: dict[str, Callable[[], models.Model | None]]
+
+
+@dataclass
+class MatrixData:
+    world: Any
+    own: dict[str, RegionRecords]  # "A" and "B"
+
+    def user(self, persona: str) -> User:
+        return self.world.persona(persona)
+
+    def records(self, persona: str, where: str) -> RegionRecords:
+        home = "B" if persona in FOREIGN_PERSONAS else "A"
+        if where == "own":
+            return self.own[home]
+        return self.own["A" if home == "B" else "B"]
+
+
+MODEL_OF_KIND: dict[str, type[models.Model]] = {
+    "Region": Region,
+    "Zone": Zone,
+    "Municipality": Municipality,
+    "ZoneMembership": ZoneMembership,
+    "School": School,
+    "PartnerOrganisation": PartnerOrganisation,
+    "ContactPoint": ContactPoint,
+    "PoolMember": PoolMember,
+    "Membership": Membership,
+    "User": User,
+    "AuditEntry": AuditEntry,
+    "AuditEntry (account event)": AuditEntry,
+}
+
+
+def _records_of(region: Region, *, zone, school, organisation, contact_point, manager: User,
+                newcomer: User) -> RegionRecords:
+    """A subject person (a brugfiguur of this region only, not one of the personas) gives the
+    Membership, User and PoolMember records, so no persona's own record sneaks into the matrix."""
+    subject = f.user_with_role(Role.BRUGFIGUUR, region, username=f"subject-{region.slug}")
+    pool_member = f.PoolMemberFactory(region=region, user=subject, home_base=school.municipality)
+    content_event = record(actor=Actor(user=manager), event=AuditEvent.VIEW, subject=contact_point)
+    account_event = record(
+        actor=Actor(user=subject), event=AuditEvent.LOGIN, subject=subject, region_id=region.pk
+    )
+    existing = {
+        "Region": region,
+        "Zone": zone,
+        "Municipality": school.municipality,
+        "ZoneMembership": ZoneMembership.objects.get(zone=zone),
+        "School": school,
+        "PartnerOrganisation": organisation,
+        "ContactPoint": contact_point,
+        "PoolMember": pool_member,
+        "Membership": Membership.objects.get(user=subject, region=region),
+        "User": subject,
+        "AuditEntry": content_event,
+        "AuditEntry (account event)": account_event,
+    }
+    new: dict[str, Callable[[], models.Model | None]] = {
+        "Region": lambda: Region(name="Nieuwe regio", slug="nieuw"),
+        "Zone": lambda: Zone(region=region, name="Nieuwe zone"),
+        "Municipality": lambda: Municipality(region=region, name="Nieuwe gemeente"),
+        "ZoneMembership": lambda: ZoneMembership(
+            zone=zone, municipality=school.municipality, valid_from=timezone.localdate()
+        ),
+        "School": lambda: School(region=region, name="Nieuwe school", municipality=school.municipality),
+        "PartnerOrganisation": lambda: PartnerOrganisation(region=region, name="Nieuwe partner"),
+        "ContactPoint": lambda: ContactPoint(organisation=organisation, school=school, person_name="Nieuw"),
+        "PoolMember": lambda: PoolMember(region=region, user=newcomer, home_base=school.municipality),
+        "Membership": lambda: Membership(user=newcomer, region=region, role=Role.BRUGFIGUUR),
+        "User": lambda: None,  # an unsaved account has no region yet: asked of the record kind only
+        "AuditEntry": lambda: AuditEntry(region=region, event=AuditEvent.VIEW),
+        "AuditEntry (account event)": lambda: AuditEntry(region=region, event=AuditEvent.LOGIN),
+    }
+    return RegionRecords(region=region, existing=existing, new=new)
+
+
+@pytest.fixture(scope="class")
+def matrix(django_db_setup, django_db_blocker):
+    """The `world` of tests/conftest.py, built once for the whole matrix (1,000+ cells) inside a
+    transaction that is rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        world = tests.conftest.world.__wrapped__(db=None)
+        newcomer = f.UserFactory(username="newcomer")  # holds no role anywhere yet
+        foreign_zone = f.ZoneFactory(region=world.other_region, name="Zone Elders")
+        f.ZoneMembershipFactory(zone=foreign_zone, municipality=world.foreign_school.municipality)
+        data = MatrixData(
+            world=world,
+            own={
+                "A": _records_of(
+                    world.region, zone=world.zone, school=world.school, organisation=world.organisation,
+                    contact_point=world.contact_point, manager=world.coordinator, newcomer=newcomer,
+                ),
+                "B": _records_of(
+                    world.other_region, zone=foreign_zone, school=world.foreign_school,
+                    organisation=world.foreign_organisation, contact_point=world.foreign_contact_point,
+                    manager=world.foreign_coordinator, newcomer=newcomer,
+                ),
+            },
+        )
+        yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def answers(user: User, action: Action, kind: str, records: RegionRecords) -> dict[str, bool]:
+    """Every way the policy can be asked this cell's question, with its answer."""
+    model = MODEL_OF_KIND[kind]
+    if action == Action.CREATE:
+        result = {"can(kind, region=...)": can(user, action, model, region=records.region)}
+        unsaved = records.new[kind]()
+        if unsaved is not None:
+            result["can(unsaved record)"] = can(user, action, unsaved)
+        return result
+    obj = records.existing[kind]
+    result = {
+        "can(record)": can(user, action, obj),
+        "record in scope()": scope(user, model, action).filter(pk=obj.pk).exists(),
+    }
+    if action == Action.VIEW:
+        try:
+            get_object_or_404(user, model, action, pk=obj.pk)
+            result["get_object_or_404() finds it"] = True
+        except Http404:
+            result["get_object_or_404() finds it"] = False
+    return result
+
+
+@pytest.mark.usefixtures("db")
+class TestMatrix:
+    @pytest.mark.parametrize("action", list(Action), ids=[a.value for a in Action])
+    @pytest.mark.parametrize("where", ["own", "other"])
+    @pytest.mark.parametrize("kind", list(EXPECTED))
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_cell(self, matrix, persona, kind, where, action):
+        user = matrix.user(persona)
+        want = expected(persona, kind, where, action)
+        got = answers(user, action, kind, matrix.records(persona, where))
+        assert got == dict.fromkeys(got, want), f"{persona} {action} {kind} ({where} region)"
+
+
+# --- The table itself -----------------------------------------------------------------------------
+
+
+def test_every_record_kind_with_a_rule_is_in_the_matrix():
+    assert set(RULES) == set(MODEL_OF_KIND.values())
+
+
+def test_docs_show_the_same_matrix():
+    text = DOCS.read_text(encoding="utf-8")
+    block = re.search(r"<!-- matrix:start -->(.*?)<!-- matrix:end -->", text, re.S)
+    assert block, "docs/access.md must hold the matrix between <!-- matrix:start --> and <!-- matrix:end -->"
+    rows = [line for line in block.group(1).splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert header[1:] == [str(role.value) for role in ROLE_COLUMNS]
+    documented = {}
+    for line in rows[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        documented[cells[0].strip("`")] = tuple(cells[1:])
+    assert documented == EXPECTED
+
+
+# --- Special cases --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_everyone_sees_their_own_role_and_account_but_cannot_delete_or_export_the_account(world, persona):
+    user = world.persona(persona)
+    own_membership = Membership.objects.get(user=user)
+    assert can(user, Action.VIEW, own_membership)
+    assert scope(user, Membership).filter(pk=own_membership.pk).exists()
+    assert can(user, Action.VIEW, user)
+    assert scope(user, User).filter(pk=user.pk).exists()
+    for action in (Action.DELETE, Action.EXPORT):
+        assert not can(user, action, user)
+        assert not scope(user, User, action).filter(pk=user.pk).exists()
+    assert not can(user, Action.CHANGE, own_membership)
+    assert not can(user, Action.EXPORT, own_membership)
+
+
+def test_brugfiguur_does_not_see_a_colleagues_membership_or_account(world):
+    colleague_membership = Membership.objects.get(user=world.brugfiguur2)
+    assert not can(world.brugfiguur, Action.VIEW, colleague_membership)
+    assert not can(world.brugfiguur, Action.VIEW, world.brugfiguur2)
+    assert list(scope(world.brugfiguur, User)) == [world.brugfiguur]
+
+
+def test_beheerder_sees_only_account_events_of_their_region(world):
+    login = record(actor=Actor(user=world.brugfiguur), event=AuditEvent.LOGIN, subject=world.brugfiguur,
+                   region_id=world.region.pk)
+    granted = record(actor=Actor(user=world.coordinator), event=AuditEvent.ROLE_GRANTED,
+                     subject=world.brugfiguur, region_id=world.region.pk)
+    viewed = record(actor=Actor(user=world.coordinator), event=AuditEvent.VIEW, subject=world.contact_point)
+    changed = record(actor=Actor(user=world.coordinator), event=AuditEvent.UPDATE, subject=world.school)
+    foreign_login = record(actor=Actor(user=world.foreign_brugfiguur), event=AuditEvent.LOGIN,
+                           subject=world.foreign_brugfiguur, region_id=world.other_region.pk)
+
+    assert set(scope(world.beheerder, AuditEntry)) == {login, granted}
+    assert can(world.beheerder, Action.VIEW, login)
+    assert not can(world.beheerder, Action.VIEW, viewed)
+    assert not can(world.beheerder, Action.VIEW, changed)
+    assert not can(world.beheerder, Action.EXPORT, login)
+    assert set(scope(world.coordinator, AuditEntry)) == {login, granted, viewed, changed}
+    assert set(scope(world.foreign_coordinator, AuditEntry)) == {foreign_login}
+
+
+def test_user_with_roles_in_another_region_is_added_only_by_this_regions_coordinator(world):
+    actor_beheerder = Actor(user=world.beheerder)
+    with pytest.raises(PermissionDenied):
+        membership_grant(actor=actor_beheerder, user=world.foreign_brugfiguur, region=world.region,
+                         role=Role.BRUGFIGUUR)
+    with pytest.raises(PermissionDenied):
+        membership_grant(actor=Actor(user=world.foreign_coordinator), user=world.foreign_brugfiguur,
+                         region=world.region, role=Role.BRUGFIGUUR)
+    assert not Membership.objects.filter(user=world.foreign_brugfiguur, region=world.region).exists()
+
+    membership_grant(actor=Actor(user=world.coordinator), user=world.foreign_brugfiguur, region=world.region,
+                     role=Role.BRUGFIGUUR)
+    moved = User.objects.get(pk=world.foreign_brugfiguur.pk)
+    assert can(moved, Action.VIEW, world.school)
+    # ... whereas someone without any role may be added by the administrator too.
+    newcomer = f.UserFactory()
+    membership_grant(actor=actor_beheerder, user=newcomer, region=world.region, role=Role.BRUGFIGUUR)
+    assert Membership.objects.filter(user=newcomer, region=world.region, revoked_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "role"),
+    [("beheerder", Role.COORDINATOR), ("coordinator", Role.BEHEERDER), ("coordinator", Role.BRUGFIGUUR)],
+)
+def test_nobody_grants_a_role_to_themselves(world, persona, role):
+    user = world.persona(persona)
+    assert not can(user, Action.CREATE, Membership(user=user, region=world.region, role=role))
+    with pytest.raises(PermissionDenied):
+        membership_grant(actor=Actor(user=user), user=user, region=world.region, role=role)
+    assert not Membership.objects.filter(user=user, role=role).exists()
+
+
+def test_administrator_cannot_change_an_account_that_also_belongs_to_another_region(world):
+    shared = f.user_with_role(Role.BRUGFIGUUR, world.region)
+    f.MembershipFactory(user=shared, region=world.other_region, role=Role.BRUGFIGUUR)
+    assert can(world.beheerder, Action.VIEW, shared)
+    assert not can(world.beheerder, Action.CHANGE, shared)
+    assert not scope(world.beheerder, User, Action.CHANGE).filter(pk=shared.pk).exists()
+
+
+def test_a_role_in_one_region_grants_nothing_in_another(world):
+    both = f.user_with_role(Role.BRUGFIGUUR, world.region)
+    f.MembershipFactory(user=both, region=world.other_region, role=Role.COORDINATOR)
+    assert can(both, Action.CHANGE, world.foreign_school)
+    assert not can(both, Action.CHANGE, world.school)
+    assert set(scope(both, School, Action.CHANGE)) == {world.foreign_school}
+    assert set(scope(both, AuditEntry)) == set(AuditEntry.objects.filter(region=world.other_region))
+
+
+def _everything_denied(user) -> list[str]:
+    """Every record kind with any record it may see or act on; empty when the user gets nothing."""
+    granted = []
+    for model in RULES:
+        for action in (Action.VIEW, Action.CHANGE, Action.DELETE, Action.EXPORT):
+            if scope(user, model, action).exists():
+                granted.append(f"scope {model.__name__} {action}")
+            for obj in model._default_manager.all():
+                if can(user, action, obj):
+                    granted.append(f"can {action} {model.__name__} #{obj.pk}")
+        for region in Region.objects.all():
+            if can(user, Action.CREATE, model, region=region):
+                granted.append(f"can create {model.__name__} in {region}")
+    return granted
+
+
+def test_revoked_membership_grants_nothing(world):
+    record(actor=Actor(user=world.coordinator), event=AuditEvent.VIEW, subject=world.contact_point)
+    membership = Membership.objects.get(user=world.coordinator)
+    membership_revoke(actor=Actor(user=world.beheerder), membership=membership)
+    former = User.objects.get(pk=world.coordinator.pk)
+    # Only their own account and their own (revoked) role stay visible to them.
+    assert _everything_denied(former) == [
+        "scope Membership view", f"can view Membership #{membership.pk}",
+        "scope User view", f"can view User #{former.pk}",
+    ]
+    with pytest.raises(Http404):
+        get_object_or_404(former, School, pk=world.school.pk)
+
+
+def test_inactive_user_gets_nothing(world):
+    User.objects.filter(pk=world.coordinator.pk).update(is_active=False)
+    assert _everything_denied(User.objects.get(pk=world.coordinator.pk)) == []
+
+
+def test_anonymous_user_gets_nothing(world):
+    record(actor=Actor(user=world.coordinator), event=AuditEvent.VIEW, subject=world.contact_point)
+    assert _everything_denied(AnonymousUser()) == []
+    assert _everything_denied(None) == []
+    with pytest.raises(Http404):
+        get_object_or_404(AnonymousUser(), School, pk=world.school.pk)
+
+
+@pytest.mark.parametrize("user", ["coordinator", "anonymous"])
+def test_record_kind_without_a_rule_fails_loudly(world, user):
+    asker = world.coordinator if user == "coordinator" else AnonymousUser()
+    session = Session(session_key="x", session_data="", expire_date=timezone.now())
+    with pytest.raises(LookupError, match="No access rule for sessions.Session"):
+        can(asker, Action.VIEW, session)
+    with pytest.raises(LookupError):
+        can(asker, Action.CREATE, Session, region=world.region)
+    with pytest.raises(LookupError):
+        scope(asker, Session)
+    with pytest.raises(LookupError):
+        get_object_or_404(asker, Session, pk="x")
+
+
+def test_other_actions_than_create_must_be_asked_of_a_record(world):
+    with pytest.raises(TypeError):
+        can(world.coordinator, Action.VIEW, School)

@@ -1,0 +1,96 @@
+"""Every user's own account page: their roles, two-factor status and changing their password."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from brugwerk.accounts.models import Membership, Role
+from brugwerk.audit.models import AuditEntry, AuditEvent
+from tests.conftest import PERSONAS, client_for
+from tests.factories import PASSWORD
+
+NEW = "Schelde-Leie-Kanaal-77"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_english(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_user_sees_their_own_roles(world, persona):
+    user = world.persona(persona)
+    response = client_for(user).get(reverse("accounts:my_account"))
+    assert response.status_code == 200
+    assert [m.user_id for m in response.context["roles"]] == [user.pk]
+    assert user.username in response.content.decode()
+
+
+def test_my_account_lists_roles_in_every_region_but_not_revoked_ones(world):
+    Membership.objects.create(user=world.brugfiguur, region=world.other_region, role=Role.BELEID)
+    Membership.objects.create(
+        user=world.brugfiguur, region=world.region, role=Role.BELEID, revoked_at=timezone.now()
+    )
+    roles = client_for(world.brugfiguur).get(reverse("accounts:my_account")).context["roles"]
+    assert {(m.region.name, m.role) for m in roles} == {
+        ("Regio A", Role.BRUGFIGUUR),
+        ("Regio B", Role.BELEID),
+    }
+
+
+def test_my_account_shows_the_two_factor_status(world):
+    client = client_for(world.brugfiguur)
+    assert client.get(reverse("accounts:my_account")).context["has_second_factor"] is False
+    TOTPDevice.objects.create(user=world.brugfiguur, name="phone", confirmed=True)
+    assert client.get(reverse("accounts:my_account")).context["has_second_factor"] is True
+
+
+def test_my_account_view_is_recorded(world):
+    client_for(world.partner).get(reverse("accounts:my_account"))
+    entry = AuditEntry.objects.get(event=AuditEvent.VIEW, subject_id=str(world.partner.pk))
+    assert entry.region_id == world.region.pk
+
+
+def test_user_changes_their_own_password_and_stays_logged_in(world):
+    client = client_for(world.schoolcontact)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 302 and response.url == reverse("accounts:my_account")
+    world.schoolcontact.refresh_from_db()
+    assert world.schoolcontact.check_password(NEW)
+    assert client.get(reverse("accounts:my_account")).status_code == 200  # session kept
+    entry = AuditEntry.objects.get(event=AuditEvent.UPDATE, subject_id=str(world.schoolcontact.pk))
+    assert entry.changes == {"password": "changed"}
+    assert entry.actor_id == world.schoolcontact.pk
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("wrong-password-1", NEW, "old_password"),
+        (PASSWORD, "kort", "new_password2"),
+        (PASSWORD, "1234567890123", "new_password2"),
+    ],
+)
+def test_wrong_old_password_or_weak_new_password_changes_nothing(world, old, new, field):
+    response = client_for(world.schoolcontact).post(
+        reverse("accounts:password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    world.schoolcontact.refresh_from_db()
+    assert world.schoolcontact.check_password(PASSWORD)
+    assert not AuditEntry.objects.filter(event=AuditEvent.UPDATE).exists()
+
+
+def test_password_confirmation_does_not_redirect_to_another_site(world):
+    client = client_for(world.coordinator)
+    response = client.post(
+        reverse("accounts:confirm_password") + "?next=https://evil.example/",
+        {"password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response.url == reverse("home:start")
