@@ -52,8 +52,11 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture
-def world(db) -> World:
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_world() -> World:
+    """The personas and their records; call inside a database transaction."""
     region = f.RegionFactory(name="Regio A", slug="regio-a")
     other = f.RegionFactory(name="Regio B", slug="regio-b")
     zone = f.ZoneFactory(region=region, name="Zone Kortrijk")
@@ -87,10 +90,17 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
 @pytest.fixture(autouse=True)
-def _no_second_factor_by_default(settings):
-    """Unit tests log in without TOTP unless a test turns it on; the 2FA tests do."""
+def _test_defaults(settings):
+    """Unit tests log in without TOTP unless a test turns it on (the 2FA tests do), and hash
+    passwords with a fast hasher: the real one costs ~0.3 s a user."""
     settings.BRUGWERK_REQUIRE_2FA = False
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def client_for(user: User) -> Client:

@@ -177,7 +177,7 @@ def matrix(django_db_setup, django_db_blocker):
     """The `world` of tests/conftest.py, built once for the whole matrix (1,000+ cells) inside a
     transaction that is rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        world = tests.conftest.world.__wrapped__(db=None)
+        world = tests.conftest.build_world()
         newcomer = f.UserFactory(username="newcomer")  # holds no role anywhere yet
         foreign_zone = f.ZoneFactory(region=world.other_region, name="Zone Elders")
         f.ZoneMembershipFactory(zone=foreign_zone, municipality=world.foreign_school.municipality)

@@ -20,6 +20,7 @@ MENU = [
     ("regions:overview", _("Region"), ALL),
     ("accounts:user_list", _("Users"), MANAGERS),
     ("audit:entry_list", _("Audit trail"), MANAGERS),
+    ("accounts:my_account", _("My account"), ALL),
 ]
 
 
