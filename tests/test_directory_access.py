@@ -12,9 +12,8 @@ from tests.conftest import client_for
 
 
 @pytest.fixture(autouse=True)
-def _directory_settings(settings):
-    """Fast password hashing for the many personas; English, so messages can be compared."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _english(settings):
+    """English pages and messages, so texts can be compared whatever the Dutch catalog says."""
     settings.LANGUAGE_CODE = "en"
 
 

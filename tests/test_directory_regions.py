@@ -4,11 +4,14 @@ membership (zones were redrawn on 1 January 2025), and how managers keep it up t
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.audit.services import Actor
 from brugwerk.regions import selectors
 from brugwerk.regions.models import Municipality, Zone, ZoneMembership
+from brugwerk.regions.services import zone_membership_create
 from tests import factories as f
 from tests.conftest import client_for
 
@@ -16,9 +19,8 @@ REDRAWN = datetime.date(2025, 1, 1)
 
 
 @pytest.fixture(autouse=True)
-def _directory_settings(settings):
-    """Fast password hashing for the many personas; English, so messages can be compared."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _english(settings):
+    """English pages and messages, so texts can be compared whatever the Dutch catalog says."""
     settings.LANGUAGE_CODE = "en"
 
 
@@ -269,3 +271,18 @@ def test_municipality_edit_keeps_values_on_bad_input(world):
     world.municipality.refresh_from_db()
     assert world.municipality.inhabitants is None
     assert not AuditEntry.objects.filter(event=AuditEvent.UPDATE).exists()
+
+
+def test_a_refused_move_also_leaves_the_current_membership_open(world):
+    """Ending the current membership and adding the new one happen together or not at all."""
+    other = f.ZoneFactory(region=world.region, name="Andere zone")
+    values = {
+        "zone": other,
+        "municipality": world.municipality,
+        "valid_from": REDRAWN,
+        "valid_until": datetime.date(2024, 1, 1),
+    }
+    with pytest.raises(ValidationError):
+        zone_membership_create(actor=Actor(user=world.coordinator), values=values, end_current=True)
+    assert ZoneMembership.objects.get(municipality=world.municipality).valid_until is None
+    assert not AuditEntry.objects.filter(event__in=[AuditEvent.CREATE, AuditEvent.UPDATE]).exists()

@@ -33,7 +33,7 @@ def test_school_contact_finds_the_caw_contact_for_their_school_on_a_phone(demo, 
     assert page.get_by_label("School").evaluate("el => el.options[el.selectedIndex].text") == (
         "Stedelijk Instituut Overleie"
     )
-    page.get_by_label(re.compile("^Organisatie$")).select_option(label="CAW Zuid-West-Vlaanderen")
+    page.get_by_label(re.compile("^Organisatie:?$")).select_option(label="CAW Zuid-West-Vlaanderen")
     page.get_by_role("button", name=re.compile("contact", re.I)).click()
     answer = page.locator("#contact-answer")
     answer.get_by_text("Bart Claeys").wait_for()
