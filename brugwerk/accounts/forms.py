@@ -136,7 +136,7 @@ class UserCreateForm(RoleForm):
             raise forms.ValidationError(
                 _(
                     "This username is already taken. If this person already works in another region, "
-                    "the coordinator can add them with \u201cAdd an existing user\u201d."
+                    "the coordinator can add them with “Add an existing user”."
                 )
             )
         return username
@@ -147,7 +147,7 @@ class UserCreateForm(RoleForm):
             raise forms.ValidationError(
                 _(
                     "An account with this e-mail address already exists. If this person already works in "
-                    "another region, the coordinator can add them with \u201cAdd an existing user\u201d."
+                    "another region, the coordinator can add them with “Add an existing user”."
                 )
             )
         return email

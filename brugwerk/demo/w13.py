@@ -284,8 +284,8 @@ def w13() -> RegionSpec:
         name=NAME,
         slug=SLUG,
         description=(
-            "Welfare association of the 14 municipalities, OCMWs and CAW of Zuid-West-Vlaanderen, "
-            "with a regional pool of brugfiguren for secondary schools (demo data)."
+            "Welzijnsvereniging van de 14 gemeenten, OCMW's en het CAW van Zuid-West-Vlaanderen, "
+            "met een regionale pool van brugfiguren voor het secundair onderwijs (demogegevens)."
         ),
         zones=list(ZONES),
         municipalities=list(MUNICIPALITIES),
