@@ -58,6 +58,7 @@ demo: migrate
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: $(VENV)/.dev check-chromium
+	$(VENV)/bin/ruff check .
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

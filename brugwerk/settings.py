@@ -213,7 +213,9 @@ MAILERS = {
     "default": {
         "BACKEND": env_str(
             "EMAIL_BACKEND",
-            "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
         ),
         "OPTIONS": {
             k: v

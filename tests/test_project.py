@@ -19,7 +19,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BRUGWERK_", "DATABASE_URL", "SECRET_KEY", "DJANGO_"))}
+    ours = ("BRUGWERK_", "DATABASE_URL", "SECRET_KEY", "DJANGO_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **(env or {})},

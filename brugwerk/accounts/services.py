@@ -49,7 +49,11 @@ def membership_grant(
         event=AuditEvent.ROLE_GRANTED,
         subject=user,
         region_id=region.pk,
-        changes={"role": role, "school": getattr(school, "pk", None), "organisation": getattr(organisation, "pk", None)},
+        changes={
+            "role": role,
+            "school": getattr(school, "pk", None),
+            "organisation": getattr(organisation, "pk", None),
+        },
     )
     return membership
 

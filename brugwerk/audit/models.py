@@ -129,3 +129,6 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"

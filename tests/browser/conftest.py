@@ -65,7 +65,8 @@ class Visitor:
 
     def goto(self, path: str, name: str | None = None):
         response = self.page.goto(self.url(path))
-        assert response is not None and response.status < 500, f"{path} answered {response and response.status}"
+        status = response.status if response is not None else None
+        assert status is not None and status < 500, f"{path} answered {status}"
         self.check(name or path)
         return response
 

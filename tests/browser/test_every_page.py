@@ -13,11 +13,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
+from brugwerk.audit.services import verify_chain
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DEMO_USERS = ["coordinator", "beheerder", "bf-sofie", "school", "caw", "beleid", "oost-coordinator"]
+DEMO_USERS = [
+    "coordinator", "beheerder", "bf-sofie", "school", "caw", "beleid", "oost-coordinator", "oost-bf",
+]
 PER_PATTERN = 2
 MAX_PAGES = 60
 SKIP = re.compile(r"/(uitloggen|logout)|/static/|\.(csv|ics|pdf|xlsx)$|export|download", re.I)
@@ -69,3 +72,5 @@ def test_every_page_a_demo_user_can_reach_is_accessible(demo, visitor, username)
             if target not in seen_paths:
                 queue.append(target)
     assert visited >= 3, f"{username} reached only {visited} pages: {sorted(seen_paths)}"
+    intact, entries, problem = verify_chain()
+    assert intact and entries > visited, problem  # every page with personal data was logged, and chained
