@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ABORTED_HTMX_REQUEST = re.compile(r"htmx:(sendAbort|afterRequest)\b")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -57,8 +58,13 @@ class Visitor:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self.console_errors: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+
+    def _on_console(self, msg) -> None:
+        # htmx logs an aborted request (a newer one replaced it: hx-sync) as an error; that is not one.
+        if msg.type == "error" and not ABORTED_HTMX_REQUEST.match(msg.text):
+            self.console_errors.append(msg.text)
 
     def url(self, path: str) -> str:
         return self.base + path
