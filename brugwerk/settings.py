@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "brugwerk.regions",
     "brugwerk.network",
     "brugwerk.pool",
+    "brugwerk.cases",
     "brugwerk.home",
     "brugwerk.demo",
 ]

@@ -31,11 +31,31 @@ from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
+from brugwerk.cases.models import (
+    AgreedAction,
+    Appointment,
+    Case,
+    CaseShare,
+    CaseTransfer,
+    Consent,
+    ContactMoment,
+    FamilyMember,
+    Goal,
+    HelpQuestion,
+    LifeDomain,
+    PresenceDay,
+    Referral,
+    ReferralFeedback,
+    ReferralOut,
+    ReferralSource,
+    YoungPerson,
+)
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
 from tests import factories as f
 from tests.conftest import PERSONAS
+from tests.factories_cases import casework_in
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "access.md"
@@ -61,6 +81,25 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "User":                      ("—",       "V C",       "—",           "—",     "—",    "V C U"),
     "AuditEntry":                ("—",       "V E",       "—",           "—",     "—",    "—"),
     "AuditEntry (account event)": ("—",      "V E",       "—",           "—",     "—",    "V"),
+    # Casework. A brugfiguur's column is for a case they neither lead nor share; a school contact's
+    # for a referral of their school; a partner's for a referral out to their organisation under a
+    # standing consent. The personal links (lead, share, referrer, dates) are in tests/test_cases_access.py.
+    "LifeDomain":                ("V",       "V C U",     "V",           "V",     "V",    "V C U"),
+    "YoungPerson":               ("C",       "V C U",     "—",           "—",     "—",    "—"),
+    "FamilyMember":              ("—",       "V",         "—",           "—",     "—",    "—"),
+    "Referral":                  ("C",       "V C U",     "V C",         "C",     "—",    "—"),
+    "Case":                      ("C",       "V C U E",   "—",           "—",     "—",    "—"),
+    "CaseShare":                 ("—",       "V C U",     "—",           "—",     "—",    "—"),
+    "HelpQuestion":              ("—",       "V",         "—",           "—",     "—",    "—"),
+    "Goal":                      ("—",       "V",         "—",           "—",     "—",    "—"),
+    "AgreedAction":              ("—",       "V",         "—",           "—",     "—",    "—"),
+    "ContactMoment":             ("C",       "V",         "—",           "—",     "—",    "—"),
+    "Consent":                   ("—",       "V U",       "—",           "—",     "—",    "—"),
+    "ReferralOut":               ("—",       "V",         "—",           "V U",   "—",    "—"),
+    "ReferralFeedback":          ("—",       "V",         "—",           "V C",   "—",    "—"),
+    "CaseTransfer":              ("—",       "V C",       "—",           "—",     "—",    "—"),
+    "Appointment":               ("—",       "V C U D",   "—",           "—",     "—",    "—"),
+    "PresenceDay":               ("—",       "V C U D",   "V",           "—",     "—",    "—"),
 }  # fmt: skip
 OTHER_REGION = "—"
 
@@ -113,6 +152,11 @@ class MatrixData:
         return self.own["A" if home == "B" else "B"]
 
 
+CASEWORK_MODELS = (
+    LifeDomain, YoungPerson, FamilyMember, Referral, Case, CaseShare, HelpQuestion, Goal, AgreedAction,
+    ContactMoment, Consent, ReferralOut, ReferralFeedback, CaseTransfer, Appointment, PresenceDay,
+)
+
 MODEL_OF_KIND: dict[str, type[models.Model]] = {
     "Region": Region,
     "Zone": Zone,
@@ -126,6 +170,7 @@ MODEL_OF_KIND: dict[str, type[models.Model]] = {
     "User": User,
     "AuditEntry": AuditEntry,
     "AuditEntry (account event)": AuditEntry,
+    **{model.__name__: model for model in CASEWORK_MODELS},
 }
 
 
@@ -169,6 +214,35 @@ def _records_of(region: Region, *, zone, school, organisation, contact_point, ma
         "AuditEntry": lambda: AuditEntry(region=region, event=AuditEvent.VIEW),
         "AuditEntry (account event)": lambda: AuditEntry(region=region, event=AuditEvent.LOGIN),
     }
+    # Casework: a case led by the subject, shared with a colleague, referred by another school
+    # contact of the school: none of them a persona.
+    colleague = f.user_with_role(Role.BRUGFIGUUR, region, username=f"colleague-{region.slug}")
+    referrer = f.user_with_role(Role.SCHOOLCONTACT, region, school=school, username=f"referrer-{region.slug}")
+    casework = casework_in(region, school=school, organisation=organisation, contact_point=contact_point,
+                           lead=subject, colleague=colleague, referrer=referrer)
+    existing.update({model.__name__: obj for model, obj in casework.items()})
+    case, today = casework[Case], timezone.localdate()
+    new.update({
+        "LifeDomain": lambda: LifeDomain(region=region, name="nieuw levensdomein"),
+        "YoungPerson": lambda: YoungPerson(region=region, first_name="Nieuwe", last_name="Jongere"),
+        "FamilyMember": lambda: FamilyMember(young_person=case.young_person, relation="father", name="Vader"),
+        "Referral": lambda: Referral(region=region, school=school, organisation=organisation,
+                                     source=ReferralSource.SCHOOL, pupil_first_name="N", pupil_last_name="N"),
+        "Case": lambda: Case(region=region, young_person=case.young_person, lead=subject, opened_on=today),
+        "CaseShare": lambda: CaseShare(case=case, user=newcomer, kind="stand_in", starts_on=today),
+        "HelpQuestion": lambda: HelpQuestion(case=case, life_domain=casework[LifeDomain], description="?"),
+        "Goal": lambda: Goal(case=case, description="Nieuw doel", start_date=today),
+        "AgreedAction": lambda: AgreedAction(case=case, description="Nieuwe afspraak"),
+        "ContactMoment": lambda: ContactMoment(region=region, brugfiguur=subject, contact_type="school_gate",
+                                               occurred_at=timezone.now()),
+        "Consent": lambda: Consent(case=case, organisation=organisation, purpose="referral", given_on=today),
+        "ReferralOut": lambda: ReferralOut(case=case, organisation=organisation, consent=casework[Consent]),
+        "ReferralFeedback": lambda: ReferralFeedback(referral_out=casework[ReferralOut], status="started"),
+        "CaseTransfer": lambda: CaseTransfer(case=case, from_lead=subject),
+        "Appointment": lambda: Appointment(region=region, brugfiguur=subject, kind="meeting"),
+        "PresenceDay": lambda: PresenceDay(region=region, brugfiguur=subject, school=school, weekday=0,
+                                           valid_from=today),
+    })
     return RegionRecords(region=region, existing=existing, new=new)
 
 

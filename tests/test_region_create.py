@@ -19,6 +19,7 @@ def test_region_create_makes_region_with_first_administrator_and_coordinator(cap
     assert "initial password" in capsys.readouterr().out
     assert AuditEntry.objects.filter(event=AuditEvent.ROLE_GRANTED, region=region).count() == 2
     assert verify_chain()[0]
+    assert region.life_domains.count() == 11
 
 
 @pytest.mark.django_db

@@ -263,6 +263,20 @@ def pool_step(build: Build) -> None:
     )
 
 
+def life_domains_step(build: Build) -> None:
+    """The default, editable list of life domains (DOMAIN.md)."""
+    from brugwerk.cases.models import DEFAULT_LIFE_DOMAINS, LifeDomain
+
+    region = build.region
+    assert region is not None
+    build.ensure(
+        LifeDomain,
+        [LifeDomain(region=region, name=name, position=i) for i, name in enumerate(DEFAULT_LIFE_DOMAINS, 1)],
+        lambda d: d.name,
+        region.life_domains.all(),
+    )
+
+
 # The steps that build one region, in order. Later features append theirs.
 STEPS: list[Callable[[Build], None]] = [
     region_step,
@@ -271,6 +285,7 @@ STEPS: list[Callable[[Build], None]] = [
     network_step,
     people_step,
     pool_step,
+    life_domains_step,
 ]
 
 

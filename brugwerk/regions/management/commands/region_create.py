@@ -9,6 +9,7 @@ from django.db import transaction
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
+from brugwerk.cases.services.casefile import life_domains_ensure_defaults
 from brugwerk.regions.models import Region
 
 SYSTEM = Actor(user=None)
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"A region with short name {options['slug']!r} exists already.")
         region = Region.objects.create(name=options["name"], slug=options["slug"])
         record(actor=SYSTEM, actor_label="region_create", event=AuditEvent.CREATE, subject=region)
+        life_domains_ensure_defaults(region=region)
         people = [(options["admin"], options["admin_email"], Role.BEHEERDER)]
         if options["coordinator"]:
             people.append((options["coordinator"], options["coordinator_email"] or "", Role.COORDINATOR))

@@ -1,0 +1,164 @@
+"""The brugfiguur's agenda: appointments (home visits, meetings, presence at school) and the days
+they are at each school. A brugfiguur plans their own; the coordinator plans for the whole pool."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from brugwerk.access import Action
+from brugwerk.accounts.models import User
+from brugwerk.audit.models import AuditEvent
+from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.cases.models import Appointment, Case, PresenceDay
+from brugwerk.cases.services._common import (
+    audit_create,
+    audit_update,
+    check_region,
+    full_clean,
+    is_brugfiguur_of,
+    locked,
+    require,
+    text,
+)
+from brugwerk.regions.models import Region, School
+
+
+def _check_appointment(errors: dict[str, str], appointment: Appointment, actor: Actor) -> None:
+    region_id = appointment.region_id
+    if not is_brugfiguur_of(appointment.brugfiguur, region_id):
+        errors["brugfiguur"] = _("Choose a bridge figure of this region.")
+    check_region(errors, "school", appointment.school, region_id)
+    if appointment.case is not None:
+        if appointment.case.region_id != region_id:
+            errors["case"] = _("Choose a case of this region.")
+        else:
+            require(actor, Action.VIEW, appointment.case)
+    if (
+        isinstance(appointment.starts_at, datetime.datetime)
+        and isinstance(appointment.ends_at, datetime.datetime)
+        and appointment.ends_at <= appointment.starts_at
+    ):
+        errors["ends_at"] = _("The end must come after the start.")
+
+
+def appointment_create(
+    *,
+    actor: Actor,
+    region: Region,
+    kind: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    location: str = "",
+    case: Case | None = None,
+    school: School | None = None,
+    brugfiguur: User | None = None,
+) -> Appointment:
+    appointment = Appointment(
+        region=region, brugfiguur=brugfiguur or actor.user, kind=kind, starts_at=starts_at, ends_at=ends_at,
+        location=text(location), case=case, school=school,
+    )
+    require(actor, Action.CREATE, appointment)  # one's own agenda, or the coordinator's pool
+    errors: dict[str, str] = {}
+    _check_appointment(errors, appointment, actor)
+    full_clean(appointment, errors)
+    with transaction.atomic():
+        appointment.save()
+        audit_create(actor, appointment)
+    return appointment
+
+
+def appointment_update(
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    kind: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    location: str = "",
+    case: Case | None = None,
+    school: School | None = None,
+) -> Appointment:
+    with transaction.atomic():
+        appointment = locked(appointment)
+        require(actor, Action.VIEW, appointment)
+        require(actor, Action.CHANGE, appointment)
+        before = snapshot(appointment)
+        appointment.kind, appointment.starts_at, appointment.ends_at = kind, starts_at, ends_at
+        appointment.location, appointment.case, appointment.school = text(location), case, school
+        errors: dict[str, str] = {}
+        _check_appointment(errors, appointment, actor)
+        full_clean(appointment, errors)
+        appointment.save()
+        audit_update(actor, appointment, before)
+    return appointment
+
+
+def _delete(actor: Actor, obj: Appointment | PresenceDay) -> None:
+    with transaction.atomic():
+        obj = locked(obj)
+        require(actor, Action.VIEW, obj)
+        require(actor, Action.DELETE, obj)
+        before = snapshot(obj)
+        label, pk, subject_type = str(obj), obj.pk, obj._meta.label_lower
+        region_id = obj.region_id
+        obj.delete()
+        record(
+            actor=actor, event=AuditEvent.DELETE, subject_type=subject_type, subject_id=str(pk),
+            subject_label=label, region_id=region_id, changes=before,
+        )
+
+
+def appointment_delete(*, actor: Actor, appointment: Appointment) -> None:
+    _delete(actor, appointment)
+
+
+def presence_day_create(
+    *,
+    actor: Actor,
+    region: Region,
+    school: School,
+    weekday: int,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    brugfiguur: User | None = None,
+) -> PresenceDay:
+    day = PresenceDay(
+        region=region, brugfiguur=brugfiguur or actor.user, school=school, weekday=weekday,
+        valid_from=valid_from, valid_until=valid_until,
+    )
+    require(actor, Action.CREATE, day)
+    errors: dict[str, str] = {}
+    if not is_brugfiguur_of(day.brugfiguur, region.pk):
+        errors["brugfiguur"] = _("Choose a bridge figure of this region.")
+    check_region(errors, "school", school, region.pk)
+    if valid_until is not None and isinstance(valid_from, datetime.date) and valid_until < valid_from:
+        errors["valid_until"] = _("The last day cannot lie before the first.")
+    full_clean(day, errors)
+    with transaction.atomic():
+        day.save()
+        audit_create(actor, day)
+    return day
+
+
+def presence_day_end(*, actor: Actor, presence_day: PresenceDay, valid_until: datetime.date) -> PresenceDay:
+    """The brugfiguur is no longer at this school on this weekday after `valid_until`."""
+    with transaction.atomic():
+        day = locked(presence_day)
+        require(actor, Action.VIEW, day)
+        require(actor, Action.CHANGE, day)
+        before = snapshot(day)
+        day.valid_until = valid_until
+        errors: dict[str, str] = {}
+        if isinstance(valid_until, datetime.date) and valid_until < day.valid_from:
+            errors["valid_until"] = _("The last day cannot lie before the first.")
+        full_clean(day, errors)
+        day.save(update_fields=["valid_until"])
+        audit_update(actor, day, before)
+    return day
+
+
+def presence_day_delete(*, actor: Actor, presence_day: PresenceDay) -> None:
+    _delete(actor, presence_day)

@@ -1,0 +1,86 @@
+"""Sharing a case within the pool: co-guidance by a second brugfiguur, or a stand-in during the
+lead's absence. Both are explicit, dated and in the audit trail; a share gives access only on the
+days it is in force."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brugwerk.access import Action
+from brugwerk.accounts.models import User
+from brugwerk.audit.services import Actor, snapshot
+from brugwerk.cases.models import Case, CaseShare, ShareKind
+from brugwerk.cases.services._common import (
+    audit_create,
+    audit_update,
+    full_clean,
+    is_brugfiguur_of,
+    locked,
+    require,
+    require_open,
+    today,
+)
+
+
+def case_share_grant(
+    *,
+    actor: Actor,
+    case: Case,
+    user: User,
+    kind: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> CaseShare:
+    """Share `case` with brugfiguur `user` from `starts_on` (today if not given) until `ends_on`
+    (inclusive). A stand-in always has an end date."""
+    share = CaseShare(
+        case=case, user=user, kind=kind, starts_on=starts_on or today(), ends_on=ends_on, granted_by=actor.user
+    )
+    require(actor, Action.VIEW, case)
+    require_open(case)
+    require(actor, Action.CREATE, share)
+    errors: dict[str, str] = {}
+    if not is_brugfiguur_of(user, case.region_id):
+        errors["user"] = _("Choose a bridge figure of this region.")
+    elif user.pk == case.lead_id:
+        errors["user"] = _("This bridge figure leads the case already.")
+    if kind == ShareKind.STAND_IN and ends_on is None:
+        errors["ends_on"] = _("A stand-in is for a period: give its last day.")
+    if ends_on is not None and ends_on < share.starts_on:
+        errors["ends_on"] = _("The last day cannot lie before the first.")
+    elif ends_on is not None and ends_on < today():
+        errors["ends_on"] = _("This period is over already.")
+    if "user" not in errors and "ends_on" not in errors:
+        overlapping = CaseShare.objects.filter(case=case, user=user, revoked_at__isnull=True).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=share.starts_on)
+        )
+        if ends_on is not None:
+            overlapping = overlapping.filter(starts_on__lte=ends_on)
+        if overlapping.exists():
+            errors["user"] = _("The case is already shared with this bridge figure for (part of) this period.")
+    full_clean(share, errors)
+    with transaction.atomic():
+        share.save()
+        audit_create(actor, share)
+    return share
+
+
+def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
+    """End a share now; it stays on record."""
+    with transaction.atomic():
+        share = locked(share)
+        require(actor, Action.VIEW, share)
+        require(actor, Action.CHANGE, share)
+        if share.revoked_at is not None:
+            raise ValidationError(_("This share has been ended already."), code="revoked")
+        before = snapshot(share)
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+        audit_update(actor, share, before)
+    return share
