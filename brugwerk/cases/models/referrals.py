@@ -124,7 +124,7 @@ class Referral(models.Model):
 
 
 class ConsentPurpose(models.TextChoices):
-    REFERRAL = "referral", _("referral")
+    REFERRAL = "referral", _("referral out")
     INFORMATION_EXCHANGE = "information_exchange", _("exchange of information")
     HANDOVER_SUMMARY = "handover_summary", _("handover summary")
     FEEDBACK = "feedback", _("feedback")
