@@ -275,7 +275,7 @@ def test_full_flanders_plan_has_the_size_of_flanders():
 
 
 def test_small_flanders_run_builds_regions_in_proportion(db):
-    output = run_demo("--scale", "flanders", "--regions", "2")
+    output = run_demo("--scale", "flanders", "--regions", "2", "--casework-scale", "0")
     generated = Region.objects.filter(slug__startswith=flanders.SLUG_PREFIX).annotate(
         municipalities_n=Count("municipalities", distinct=True),
         schools_n=Count("schools", distinct=True),
@@ -311,13 +311,13 @@ def test_small_flanders_run_builds_regions_in_proportion(db):
 
 
 def test_flanders_run_is_idempotent_and_extends_region_by_region(db):
-    run_demo("--scale", "flanders", "--regions", "1")
+    run_demo("--scale", "flanders", "--regions", "1", "--casework-scale", "0")
     first = Region.objects.get(slug__startswith=flanders.SLUG_PREFIX)
     first_schools = set(School.objects.filter(region=first).values_list("name", flat=True))
     before = counts()
-    run_demo("--scale", "flanders", "--regions", "1")
+    run_demo("--scale", "flanders", "--regions", "1", "--casework-scale", "0")
     assert counts() == before
-    run_demo("--scale", "flanders", "--regions", "2")
+    run_demo("--scale", "flanders", "--regions", "2", "--casework-scale", "0")
     assert Region.objects.filter(slug__startswith=flanders.SLUG_PREFIX).count() == 2
     assert set(School.objects.filter(region=first).values_list("name", flat=True)) == first_schools
     assert User.objects.filter(username__startswith=first.slug).count() == before["accounts.User"] - len(

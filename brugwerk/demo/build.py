@@ -26,6 +26,7 @@ from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.demo import flanders
+from brugwerk.demo.casework import casework_step
 from brugwerk.demo.oost import demo_oost
 from brugwerk.demo.spec import RegionSpec
 from brugwerk.demo.w13 import w13
@@ -63,15 +64,14 @@ class Build:
     users: dict[str, User] = field(default_factory=dict)
     pool_members: dict[str, PoolMember] = field(default_factory=dict)
     passwords_refreshed: int = 0
+    casework_scale: float = 1.0  # fraction of the Flanders bulk casework (generated regions only)
 
     def rng(self, step: str) -> random.Random:
         """A random source per region and step, derived from the one seed, so that adding or
         skipping a step never changes what the others generate."""
         return random.Random(f"{SEED}/{self.spec.slug}/{step}")
 
-    def ensure(
-        self, model: type[M], wanted: Iterable[M], key: Callable[[M], K], existing: Iterable[M]
-    ) -> dict[K, M]:
+    def ensure(self, model: type[M], wanted: Iterable[M], key: Callable[[M], K], existing: Iterable[M]) -> dict[K, M]:
         """The records of `wanted`, with those whose key already exists taken from `existing` and
         the others bulk-created. Returns all of them by key."""
         found = {key(obj): obj for obj in existing}
@@ -216,9 +216,7 @@ def people_step(build: Build) -> None:
                 user=build.users[login.username],
                 region=region,
                 role=login.role,
-                school=build.schools[login.school]
-                if login.role == Role.SCHOOLCONTACT and login.school
-                else None,
+                school=build.schools[login.school] if login.role == Role.SCHOOLCONTACT and login.school else None,
                 organisation=(
                     build.organisations[login.organisation]
                     if login.role == Role.PARTNER and login.organisation
@@ -286,12 +284,13 @@ STEPS: list[Callable[[Build], None]] = [
     people_step,
     pool_step,
     life_domains_step,
+    casework_step,
 ]
 
 
-def build_region(spec: RegionSpec, *, password_hash: str, created: Counter[str]) -> Build:
+def build_region(spec: RegionSpec, *, password_hash: str, created: Counter[str], casework_scale: float = 1.0) -> Build:
     """Build (or complete) one region, all of it or nothing."""
-    build = Build(spec=spec, password_hash=password_hash, created=created)
+    build = Build(spec=spec, password_hash=password_hash, created=created, casework_scale=casework_scale)
     with transaction.atomic():
         for step in STEPS:
             step(build)
@@ -322,7 +321,9 @@ def specs_for(*, scale: str = "w13", regions: int | None = None) -> list[RegionS
 
 
 @transaction.atomic
-def load(*, scale: str = "w13", regions: int | None = None, password: str | None = None) -> LoadResult:
+def load(
+    *, scale: str = "w13", regions: int | None = None, password: str | None = None, casework_scale: float = 1.0
+) -> LoadResult:
     """Load the demo and write one audit entry that sums it up, in the same transaction."""
     password = password if password is not None else demo_password()
     # One hash for every demo login: hashing ~300 passwords one by one would take minutes, and the
@@ -330,7 +331,10 @@ def load(*, scale: str = "w13", regions: int | None = None, password: str | None
     password_hash = make_password(password)
     specs = specs_for(scale=scale, regions=regions)
     created: Counter[str] = Counter()
-    builds = [build_region(spec, password_hash=password_hash, created=created) for spec in specs]
+    builds = [
+        build_region(spec, password_hash=password_hash, created=created, casework_scale=casework_scale)
+        for spec in specs
+    ]
     result = LoadResult(specs=specs, builds=builds, created=created, password=password)
     record(
         actor=Actor(user=None),

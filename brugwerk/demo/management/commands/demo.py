@@ -38,16 +38,25 @@ class Command(BaseCommand):
             "generated regions (each at full size).",
         )
 
-    def handle(self, *args, scale: str, regions: int | None, **options) -> None:
+        parser.add_argument(
+            "--casework-scale",
+            type=float,
+            default=1.0,
+            help="With --scale flanders: the fraction (0 to 1) of the bulk casework of the generated regions "
+            "(1 = about 60,000 trajectories and 1.5 million contact moments).",
+        )
+
+    def handle(self, *args, scale: str, regions: int | None, casework_scale: float, **options) -> None:
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(_("The demo data (with its known password) cannot be loaded in production."))
         if regions is not None and (scale != "flanders" or not 0 <= regions <= flanders.REGION_COUNT):
             raise CommandError(
-                _("--regions needs --scale flanders and a number from 0 to %(max)d.")
-                % {"max": flanders.REGION_COUNT}
+                _("--regions needs --scale flanders and a number from 0 to %(max)d.") % {"max": flanders.REGION_COUNT}
             )
+        if not 0 <= casework_scale <= 1:
+            raise CommandError(_("--casework-scale needs a number from 0 to 1."))
         started = time.perf_counter()
-        result = load(scale=scale, regions=regions)
+        result = load(scale=scale, regions=regions, casework_scale=casework_scale)
         seconds = time.perf_counter() - started
         self._print_summary(result, seconds)
         self._print_logins(result)
@@ -111,9 +120,7 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         self.stdout.write("")
         for n, row in enumerate(rows):
-            self.stdout.write(
-                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            )
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         if generated:
