@@ -1,0 +1,106 @@
+"""Page times on the Flanders-scale demo, as ratios to a minimal logged-in page measured in the same run.
+
+    .venv/bin/python benchmarks/pages.py            # builds var/bench/ once (about 2 minutes), then measures
+
+Each page is requested WARMUP times, then ROUNDS times; the table shows the median time, its ratio to
+the floor (the page frame alone, through every middleware, for the same user) and the number of SQL
+queries. Nothing here asserts a time: the numbers are for reading and comparing between changes.
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("BRUGWERK_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("BRUGWERK_DEMO_MODE", "true")
+os.environ.setdefault("BRUGWERK_REQUIRE_2FA", "false")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brugwerk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from brugwerk.accounts.models import User  # noqa: E402
+from brugwerk.cases.models import Case  # noqa: E402
+from brugwerk.network.models import PartnerOrganisation  # noqa: E402
+from brugwerk.regions.models import Region, School  # noqa: E402
+
+WARMUP, ROUNDS = 3, 15
+
+
+def ensure_data() -> None:
+    call_command("migrate", verbosity=0)
+    if Region.objects.count() < 20:
+        started = time.perf_counter()
+        call_command("demo", "--scale", "flanders", stdout=io.StringIO())
+        print(f"built the Flanders-scale demo in {time.perf_counter() - started:.0f} s")
+
+
+def measure(client: Client, path: str) -> tuple[float, int, int]:
+    for _ in range(WARMUP):
+        client.get(path)
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return statistics.median(times), len(queries), response.status_code
+
+
+def main() -> None:
+    ensure_data()
+    region = Region.objects.get(slug="w13")
+    school = School.objects.filter(region=region).order_by("pk").first()
+    caw = PartnerOrganisation.objects.get(region=region, name="CAW Zuid-West-Vlaanderen")
+    users = {name: User.objects.get(username=name) for name in ("coordinator", "bf-sofie", "beleid")}
+    pages = [
+        ("coordinator", "start page", "/"),
+        ("bf-sofie", "start page", "/"),
+        ("beleid", "start page", "/"),
+        ("coordinator", "school list", "/regio/scholen/"),
+        ("coordinator", "school search", "/regio/scholen/?q=college"),
+        ("coordinator", "school detail", f"/regio/scholen/{school.pk}/"),
+        ("bf-sofie", "who is my contact", f"/netwerk/wie-is-mijn-contact/?school={school.pk}&organisation={caw.pk}"),
+        ("coordinator", "partner list", "/netwerk/"),
+        ("coordinator", "partner detail", f"/netwerk/organisaties/{caw.pk}/"),
+        ("coordinator", "pool", "/pool/"),
+        ("coordinator", "region overview", "/regio/"),
+        ("coordinator", "users", "/account/gebruikers/"),
+        ("coordinator", "audit trail", "/audit/"),
+    ]
+    print(
+        f"data: {Region.objects.count()} regions, {School.objects.count()} schools, "
+        f"{User.objects.count()} users, {Case.objects.count()} cases"
+    )
+    print(f"{'page':<22} {'as':<12} {'median ms':>10} {'x floor':>8} {'queries':>8} {'status':>7}")
+    with override_settings(ROOT_URLCONF="benchmarks.urls", DEBUG=False):
+        clients = {}
+        for name, user in users.items():
+            client = Client()
+            client.force_login(user, backend="brugwerk.accounts.backends.UsernameOrEmailBackend")
+            clients[name] = client
+        floors = {name: measure(client, "/bench/floor/") for name, client in clients.items()}
+        for name, (seconds, queries, status) in floors.items():
+            print(f"{'floor (frame only)':<22} {name:<12} {seconds * 1000:>10.1f} {1:>8.1f} {queries:>8} {status:>7}")
+        for username, label, path in pages:
+            seconds, queries, status = measure(clients[username], path)
+            ratio = seconds / floors[username][0]
+            print(f"{label:<22} {username:<12} {seconds * 1000:>10.1f} {ratio:>8.1f} {queries:>8} {status:>7}")
+    print(f"database: {settings.DATABASES['default']['NAME']}")
+
+
+if __name__ == "__main__":
+    main()
