@@ -160,94 +160,57 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "regions/overview.html", context)
 
 
+def _overview_form(request: HttpRequest, form: Any, save: Callable[[], Any], *, title: str, done: str) -> HttpResponse:
+    """A form on the region overview: save through the service, say `done` (with the saved record's
+    name) and go back to the overview; otherwise show the form with its errors."""
+    saved = run_form(request, form, save)
+    if saved is not None:
+        messages.success(request, done % {"name": saved.name})
+        return redirect("regions:overview")
+    return render_form(
+        request, form=form, title=title, cancel_url=reverse("regions:overview"), breadcrumbs=_overview_crumbs()
+    )
+
+
 def zone_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Zone, region=region))
     form = ZoneForm(request.POST or None)
-    zone = run_form(
-        request,
-        form,
-        lambda: services.zone_create(
-            actor=Actor.from_request(request), region=region, values=model_values(form)
-        ),
+    save = lambda: services.zone_create(  # noqa: E731
+        actor=Actor.from_request(request), region=region, values=model_values(form)
     )
-    if zone is not None:
-        messages.success(request, _("Zone %(name)s was added.") % {"name": zone.name})
-        return redirect("regions:overview")
-    return render_form(
-        request,
-        form=form,
-        title=_("Add a zone"),
-        cancel_url=reverse("regions:overview"),
-        breadcrumbs=_overview_crumbs(),
-    )
+    return _overview_form(request, form, save, title=_("Add a zone"), done=_("Zone %(name)s was added."))
 
 
 def zone_update(request: HttpRequest, pk: int) -> HttpResponse:
     zone = get_object_or_404(request.user, Zone, Action.CHANGE, pk=pk)
-    title = _("Change zone %(name)s") % {"name": zone.name}
     form = ZoneForm(request.POST or None, instance=zone)
-    saved = run_form(
-        request,
-        form,
-        lambda: services.zone_update(actor=Actor.from_request(request), zone=zone, values=model_values(form)),
+    save = lambda: services.zone_update(  # noqa: E731
+        actor=Actor.from_request(request), zone=zone, values=model_values(form)
     )
-    if saved is not None:
-        messages.success(request, _("Zone %(name)s was saved.") % {"name": saved.name})
-        return redirect("regions:overview")
-    return render_form(
-        request,
-        form=form,
-        title=title,
-        cancel_url=reverse("regions:overview"),
-        breadcrumbs=_overview_crumbs(),
-    )
+    title = _("Change zone %(name)s") % {"name": zone.name}
+    return _overview_form(request, form, save, title=title, done=_("Zone %(name)s was saved."))
 
 
 def municipality_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Municipality, region=region))
     form = MunicipalityForm(request.POST or None)
-    municipality = run_form(
-        request,
-        form,
-        lambda: services.municipality_create(
-            actor=Actor.from_request(request), region=region, values=model_values(form)
-        ),
+    save = lambda: services.municipality_create(  # noqa: E731
+        actor=Actor.from_request(request), region=region, values=model_values(form)
     )
-    if municipality is not None:
-        messages.success(request, _("Municipality %(name)s was added.") % {"name": municipality.name})
-        return redirect("regions:overview")
-    return render_form(
-        request,
-        form=form,
-        title=_("Add a municipality"),
-        cancel_url=reverse("regions:overview"),
-        breadcrumbs=_overview_crumbs(),
-    )
+    title, done = _("Add a municipality"), _("Municipality %(name)s was added.")
+    return _overview_form(request, form, save, title=title, done=done)
 
 
 def municipality_update(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = get_object_or_404(request.user, Municipality, Action.CHANGE, pk=pk)
-    title = _("Change municipality %(name)s") % {"name": municipality.name}
     form = MunicipalityForm(request.POST or None, instance=municipality)
-    saved = run_form(
-        request,
-        form,
-        lambda: services.municipality_update(
-            actor=Actor.from_request(request), municipality=municipality, values=model_values(form)
-        ),
+    save = lambda: services.municipality_update(  # noqa: E731
+        actor=Actor.from_request(request), municipality=municipality, values=model_values(form)
     )
-    if saved is not None:
-        messages.success(request, _("Municipality %(name)s was saved.") % {"name": saved.name})
-        return redirect("regions:overview")
-    return render_form(
-        request,
-        form=form,
-        title=title,
-        cancel_url=reverse("regions:overview"),
-        breadcrumbs=_overview_crumbs(),
-    )
+    title = _("Change municipality %(name)s") % {"name": municipality.name}
+    return _overview_form(request, form, save, title=title, done=_("Municipality %(name)s was saved."))
 
 
 def zone_membership_create(request: HttpRequest) -> HttpResponse:
