@@ -9,5 +9,6 @@ urlpatterns = [
     path("netwerk/", include("brugwerk.network.urls")),
     path("pool/", include("brugwerk.pool.urls")),
     path("audit/", include("brugwerk.audit.urls")),
+    path("werk/", include("brugwerk.cases.urls")),
     path("taal/", login_not_required(set_language), name="set_language"),
 ]

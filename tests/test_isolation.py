@@ -208,11 +208,16 @@ def selector_functions() -> list[Callable]:
             module = importlib.import_module(f"brugwerk.{module_info.name}.selectors")
         except ModuleNotFoundError:
             continue
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != module.__name__:
-                continue
-            if "user" in inspect.signature(fn).parameters:
-                found.append(fn)
+        modules = [module]
+        if hasattr(module, "__path__"):  # a package of selectors: its modules too
+            modules += [importlib.import_module(f"{module.__name__}.{sub.name}")
+                        for sub in pkgutil.iter_modules(module.__path__)]
+        for mod in modules:
+            for name, fn in inspect.getmembers(mod, inspect.isfunction):
+                if name.startswith("_") or fn.__module__ != mod.__name__:
+                    continue
+                if "user" in inspect.signature(fn).parameters:
+                    found.append(fn)
     return found
 
 

@@ -19,6 +19,7 @@ from brugwerk.audit.models import ACCOUNT_EVENTS, AuditEntry
 from brugwerk.cases.models import (
     AgreedAction,
     Appointment,
+    CalendarFeed,
     Case,
     CaseShare,
     CaseStatus,
@@ -34,6 +35,7 @@ from brugwerk.cases.models import (
     ReferralFeedback,
     ReferralOut,
     ReferralSource,
+    SavedFilter,
     YoungPerson,
 )
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
@@ -499,6 +501,33 @@ RULES.update(
             {Action.VIEW: _presence_view, Action.CHANGE: _own_agenda, Action.DELETE: _own_agenda},
             create=_own_agenda_create,
             create_roles=COORDINATOR_ROLE,
+        ),
+    }
+)
+
+
+def _own_filters(principal: Principal) -> Q:
+    """Saved filters are private to their owner, in the regions where the owner still has a role."""
+    return Q(owner_id=principal.user_id, region_id__in=principal.region_ids)
+
+
+def _own_feed(principal: Principal) -> Q:
+    """A calendar feed is its brugfiguur's own (nobody else reads or renews it)."""
+    return Q(user_id=principal.user_id) if principal.regions_with(BRUGFIGUUR_ROLE) else Q(pk__in=[])
+
+
+RULES.update(
+    {
+        SavedFilter: ConditionRule(
+            "region",
+            {Action.VIEW: _own_filters, Action.CHANGE: _own_filters, Action.DELETE: _own_filters},
+            create=lambda pr, obj: obj.owner_id == pr.user_id and pr.has_role(obj.region_id, ALL_ROLES),
+            create_roles=ALL_ROLES,
+        ),
+        CalendarFeed: ConditionRule(
+            "",
+            {Action.VIEW: _own_feed, Action.CHANGE: _own_feed, Action.DELETE: _own_feed},
+            create=lambda pr, obj: obj.user_id == pr.user_id and bool(pr.regions_with(BRUGFIGUUR_ROLE)),
         ),
     }
 )

@@ -35,6 +35,7 @@ from brugwerk.cases.models.contacts import (
     PresenceDay,
     Weekday,
 )
+from brugwerk.cases.models.personal import CalendarFeed, SavedFilter
 from brugwerk.cases.models.referrals import (
     CONSENT_AGE,
     OPEN_REFERRAL_STATUSES,
@@ -62,6 +63,7 @@ __all__ = [
     "SHAREABLE_FIELDS",
     "AgreedAction",
     "Appointment",
+    "CalendarFeed",
     "AppointmentKind",
     "Case",
     "CaseShare",
@@ -90,6 +92,7 @@ __all__ = [
     "ReferralOutStatus",
     "ReferralSource",
     "ReferralStatus",
+    "SavedFilter",
     "Relation",
     "ShareKind",
     "ShareableField",

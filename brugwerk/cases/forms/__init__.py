@@ -1,0 +1,1 @@
+"""Forms of casework, one module per group of pages."""

@@ -1,0 +1,1 @@
+"""Reads of casework for the casefile pages."""

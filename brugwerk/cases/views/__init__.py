@@ -1,0 +1,1 @@
+"""Pages of casework, one module per group of pages; each module holds its own `urlpatterns`."""

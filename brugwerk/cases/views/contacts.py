@@ -1,0 +1,5 @@
+"""Pages of casework: contacts."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
