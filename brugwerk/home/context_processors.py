@@ -1,6 +1,6 @@
 """What every page's frame needs: the user's region, their roles there and the menu for them."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import Role
@@ -8,11 +8,18 @@ from brugwerk.accounts.selectors import current_region, regions_of, roles_in
 
 ALL = frozenset(Role.values)
 MANAGERS = frozenset({Role.COORDINATOR, Role.BEHEERDER})
+CASEWORKERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR})
+REFERRERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})
 
 # (url name, label, roles that see it in the menu). The menu is a convenience: each page still
 # asks the access policy.
 MENU = [
     ("home:start", _("Start"), ALL),
+    ("cases:case_list", _("Cases"), CASEWORKERS),
+    ("cases:agenda", _("Agenda"), CASEWORKERS),
+    ("cases:referral_list", _("Referrals"), REFERRERS),
+    ("cases:waiting_list", _("Waiting list"), CASEWORKERS),
+    ("cases:partner_inbox", _("Referred to us"), frozenset({Role.PARTNER})),
     ("network:contact_finder", _("Who is my contact?"), ALL),
     ("regions:school_list", _("Schools"), ALL),
     ("network:organisation_list", _("Partners"), ALL),
@@ -32,7 +39,9 @@ def navigation(request):
     roles = roles_in(user=user, region=region)
     path = request.path
     items = [
-        {"url": reverse(name), "label": label, "active": False} for name, label, allowed in MENU if roles & allowed
+        {"url": url, "label": label, "active": False}
+        for name, label, allowed in MENU
+        if roles & allowed and (url := _url(name))
     ]
     # The menu item whose address is the longest prefix of this page's is the current one.
     matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
@@ -45,6 +54,13 @@ def navigation(request):
         "user_role_labels": [labels[r] for r in Role.values if r in roles],
         "nav_items": items,
     }
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # a page of a feature this installation does not have (yet)
+        return ""
 
 
 def _needs_second_factor(user) -> bool:
