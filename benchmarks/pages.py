@@ -28,11 +28,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from brugwerk.accounts.models import User  # noqa: E402
-from brugwerk.cases.models import Case  # noqa: E402
+from brugwerk.cases.models import Case, CaseStatus, ReferralOut  # noqa: E402
 from brugwerk.network.models import PartnerOrganisation  # noqa: E402
 from brugwerk.regions.models import Region, School  # noqa: E402
 
@@ -60,12 +62,29 @@ def measure(client: Client, path: str) -> tuple[float, int, int]:
     return statistics.median(times), len(queries), response.status_code
 
 
+def url(name: str, *args, query: str = "") -> str:
+    """The page's address, or "" when this version has no such page (it is then left out)."""
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return f"{path}?{query}" if query else path
+
+
 def main() -> None:
     ensure_data()
     region = Region.objects.get(slug="w13")
     school = School.objects.filter(region=region).order_by("pk").first()
     caw = PartnerOrganisation.objects.get(region=region, name="CAW Zuid-West-Vlaanderen")
-    users = {name: User.objects.get(username=name) for name in ("coordinator", "bf-sofie", "beleid")}
+    users = {name: User.objects.get(username=name) for name in ("coordinator", "bf-sofie", "beleid", "caw", "school")}
+    # The biggest open case of the demo brugfiguur: the case file's worst case.
+    big_case = (
+        Case.objects.filter(region=region, lead__username="bf-sofie", status=CaseStatus.OPEN)
+        .annotate(n=Count("contacts"))
+        .order_by("-n")
+        .first()
+    )
+    referral_out = ReferralOut.objects.filter(case__region=region, organisation=caw).order_by("pk").first()
     pages = [
         ("coordinator", "start page", "/"),
         ("bf-sofie", "start page", "/"),
@@ -80,7 +99,21 @@ def main() -> None:
         ("coordinator", "region overview", "/regio/"),
         ("coordinator", "users", "/account/gebruikers/"),
         ("coordinator", "audit trail", "/audit/"),
+        # Casework (issue 3)
+        ("bf-sofie", "case list", url("cases:case_list")),
+        ("coordinator", "case list", url("cases:case_list")),
+        ("coordinator", "case search", url("cases:case_list", query="q=an&status=open")),
+        ("bf-sofie", "case file (largest)", url("cases:case_detail", big_case.pk if big_case else 0)),
+        ("coordinator", "caseload", url("cases:caseload")),
+        ("coordinator", "waiting list", url("cases:waiting_list")),
+        ("coordinator", "triage", url("cases:triage_list")),
+        ("school", "my referrals", url("cases:referral_list")),
+        ("caw", "partner inbox", url("cases:partner_inbox")),
+        ("caw", "partner referral", url("cases:partner_referral", referral_out.pk if referral_out else 0)),
+        ("bf-sofie", "agenda", url("cases:agenda")),
+        ("bf-sofie", "low-threshold list", url("cases:low_threshold_list")),
     ]
+    pages = [page for page in pages if page[2]]
     print(
         f"data: {Region.objects.count()} regions, {School.objects.count()} schools, "
         f"{User.objects.count()} users, {Case.objects.count()} cases"

@@ -1,18 +1,22 @@
 """The brugfiguur's agenda: appointments (home visits, meetings, presence at school) and the days
-they are at each school. A brugfiguur plans their own; the coordinator plans for the whole pool."""
+they are at each school. A brugfiguur plans their own; the coordinator plans for the whole pool.
+And the secret address of a brugfiguur's calendar feed: made and renewed by its owner, audited."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
 from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, snapshot
-from brugwerk.cases.models import Appointment, Case, PresenceDay
+from brugwerk.cases.models import Appointment, CalendarFeed, Case, PresenceDay
+from brugwerk.cases.models.personal import new_feed_token
 from brugwerk.cases.services._common import (
     audit_create,
     audit_update,
@@ -162,3 +166,48 @@ def presence_day_end(*, actor: Actor, presence_day: PresenceDay, valid_until: da
 
 def presence_day_delete(*, actor: Actor, presence_day: PresenceDay) -> None:
     _delete(actor, presence_day)
+
+
+# --- The calendar feed -------------------------------------------------------------------------------
+# The secret address itself is never written to the audit trail: whoever reads the trail could
+# otherwise subscribe to someone's agenda.
+
+
+def _feed_audit(actor: Actor, event: AuditEvent, feed: CalendarFeed, region: Region | None) -> None:
+    record(
+        actor=actor, event=event, subject=feed, region_id=region.pk if region is not None else None,
+        changes={"user": feed.user_id, "address": "new"},
+    )
+
+
+def calendar_feed_create(*, actor: Actor, region: Region | None = None) -> CalendarFeed:
+    """Give a brugfiguur the secret address of their own calendar feed. `region` is where they were
+    working, so that region's audit trail shows it."""
+    feed = CalendarFeed(user=actor.user)
+    require(actor, Action.CREATE, feed)
+    with transaction.atomic():
+        if CalendarFeed.objects.select_for_update().filter(user_id=actor.user.pk).exists():
+            raise ValidationError(_("You already have a calendar address. Renew it to get a new one."))
+        feed.save()
+        _feed_audit(actor, AuditEvent.CREATE, feed, region)
+    return feed
+
+
+def calendar_feed_renew(*, actor: Actor, feed: CalendarFeed, region: Region | None = None) -> CalendarFeed:
+    """A new secret address; the old one stops working at once (for a lost phone, or an address
+    shared by mistake)."""
+    with transaction.atomic():
+        feed = locked(feed)
+        require(actor, Action.VIEW, feed)
+        require(actor, Action.CHANGE, feed)
+        feed.token = new_feed_token()
+        feed.created_at = timezone.now()
+        feed.last_read_at = None
+        feed.save(update_fields=["token", "created_at", "last_read_at"])
+        _feed_audit(actor, AuditEvent.UPDATE, feed, region)
+    return feed
+
+
+def calendar_feed_mark_read(*, feed: CalendarFeed) -> None:
+    """When a calendar app last read the feed (not audited: the feed holds no personal data)."""
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
