@@ -1,1 +1,88 @@
-"""Forms of the casefile pages."""
+"""Forms of the case file's edit pages: the young person, a family member, a help question, a goal
+and an agreed action. They check the input's shape; the services check the rest (and their errors
+are shown on the same form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from brugwerk.accounts.models import User
+from brugwerk.cases.models import AgreedAction, FamilyMember, Goal, HelpQuestion, LifeDomain, YoungPerson
+from brugwerk.regions.forms import DateInput
+from brugwerk.regions.models import Municipality, School
+
+
+class YoungPersonForm(forms.ModelForm):
+    class Meta:
+        model = YoungPerson
+        fields = [
+            "first_name", "last_name", "birth_date", "school", "grade", "education_form", "languages",
+            "phone", "email", "street", "municipality",
+        ]
+        widgets = {"birth_date": DateInput(), "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+        help_texts = {"languages": _("For example: Dutch, Arabic.")}
+
+    def __init__(
+        self, *args: Any, schools: QuerySet[School], municipalities: QuerySet[Municipality], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["municipality"].queryset = municipalities
+
+
+class FamilyMemberForm(forms.ModelForm):
+    class Meta:
+        model = FamilyMember
+        fields = ["relation", "name", "phone", "email", "languages", "needs_interpreter", "notes"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class HelpQuestionForm(forms.ModelForm):
+    class Meta:
+        model = HelpQuestion
+        fields = ["life_domain", "description", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, life_domains: QuerySet[LifeDomain], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["life_domain"].queryset = life_domains
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["description", "status", "start_date", "target_date"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "target_date": DateInput(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, target = data.get("start_date"), data.get("target_date")
+        if start and target and target < start:
+            self.add_error("target_date", _("The target date cannot lie before the start date."))
+        return data
+
+
+class AgreedActionForm(forms.ModelForm):
+    class Meta:
+        model = AgreedAction
+        fields = ["description", "goal", "owner_label", "owner_user", "due_date"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "due_date": DateInput()}
+        labels = {"owner_user": _("Or: who of the pool does it"), "goal": _("For the goal")}
+
+    def __init__(self, *args: Any, goals: QuerySet[Goal], team: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].empty_label = _("(no particular goal)")
+        self.fields["owner_user"].queryset = team
+        self.fields["owner_user"].empty_label = "–"

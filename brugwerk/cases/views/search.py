@@ -1,5 +1,133 @@
-"""Pages of casework: search."""
+"""Pages of casework: the case list with its search (a plain GET form, updated live with htmx where
+JavaScript runs) and the user's own saved filters."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from brugwerk.access import Action, can, get_object_or_404
+from brugwerk.audit.services import Actor, record_list_view
+from brugwerk.cases.forms.search import CaseSearchForm, SavedFilterForm
+from brugwerk.cases.models import Case, SavedFilter
+from brugwerk.cases.selectors.search import case_search, saved_filters_of
+from brugwerk.cases.services import filters as filter_services
+from brugwerk.cases.services.filters import clean_query
+from brugwerk.regions.models import Region
+from brugwerk.regions.selectors import school_choices
+from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
+
+CASES_PER_PAGE = 25
+SAVE_FORM_IDS = "saved_%s"  # the save form sits beside the search form: their ids must differ
+
+
+def _caseworker_region(request: HttpRequest) -> Region:
+    """The region whose case list the user works with. The list is the page of those who guide cases
+    (whom the policy lets open one); for anybody else it does not exist."""
+    region = region_or_404(request)
+    require(can(request.user, Action.CREATE, Case, region=region))
+    return region
+
+
+def _search_form(request: HttpRequest, data: Any, region: Region) -> CaseSearchForm:
+    return CaseSearchForm(data, schools=school_choices(user=request.user, region=region))
+
+
+def _list_url(query: dict[str, str]) -> str:
+    url = reverse("cases:case_list")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    region = _caseworker_region(request)
+    user = request.user
+    form = _search_form(request, request.GET, region)
+    page = Paginator(case_search(user=user, region=region, filters=form.filters()), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = form.query()
+    record_list_view(
+        actor=Actor.from_request(request),
+        model=Case,
+        region_id=region.pk,
+        label=_("Case list"),
+        details={"search": query, "page": page.number, "cases": [case.pk for case in page.object_list]},
+    )
+    saved_filters = list(saved_filters_of(user=user, region=region))
+    for saved in saved_filters:
+        saved.url = _list_url(clean_query(saved.query))
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "saved_filters": saved_filters,
+        "save_form": SavedFilterForm(initial=query, auto_id=SAVE_FORM_IDS),
+    }
+    return render_page_or_fragment(request, "cases/search/case_list.html", "results", context)
+
+
+@require_http_methods(["GET", "POST"])
+def saved_filter_create(request: HttpRequest) -> HttpResponse:
+    """Save the current search under a name (posted from the case list; shown as a page again when
+    the name is missing or already used)."""
+    region = _caseworker_region(request)
+    user = request.user
+    require(can(user, Action.CREATE, SavedFilter(owner=user, region=region)))
+    form = SavedFilterForm(
+        request.POST or None, initial=_search_form(request, request.GET, region).query(), auto_id=SAVE_FORM_IDS
+    )
+
+    def save() -> SavedFilter:
+        query = _search_form(request, form.cleaned_data, region).query()
+        try:
+            return filter_services.saved_filter_create(
+                actor=Actor.from_request(request), region=region, name=form.cleaned_data["name"], query=query
+            )
+        except PermissionDenied:
+            raise Http404 from None
+
+    saved = run_form(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Your search %(name)s was saved.") % {"name": saved.name})
+        return redirect(_list_url(clean_query(saved.query)))
+    return render_form(
+        request,
+        form=form,
+        title=_("Save this search"),
+        cancel_url=_list_url(_search_form(request, request.POST or request.GET, region).query()),
+        breadcrumbs=[(reverse("cases:case_list"), _("Cases"))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(request.user, SavedFilter, Action.DELETE, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            filter_services.saved_filter_delete(actor=Actor.from_request(request), saved_filter=saved)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The saved search %(name)s was deleted.") % {"name": saved.name})
+            return redirect("cases:case_list")
+    context = {"saved_filter": saved, "error": error, "breadcrumbs": [(reverse("cases:case_list"), _("Cases"))]}
+    return render(request, "cases/search/saved_filter_confirm_delete.html", context)
+
+
+urlpatterns = [
+    path("dossiers/", case_list, name="case_list"),
+    path("dossiers/filters/", saved_filter_create, name="saved_filter_create"),
+    path("dossiers/filters/<int:pk>/verwijderen/", saved_filter_delete, name="saved_filter_delete"),
+]
