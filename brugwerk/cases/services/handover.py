@@ -301,7 +301,7 @@ def case_handover_export(*, actor: Actor, case: Case, consent: Consent) -> dict[
     require(actor, Action.VIEW, case)
     require(actor, Action.EXPORT, case)
     with transaction.atomic():
-        consent = locked(consent)
+        consent = locked(consent) if consent is not None and consent.pk else consent
         errors: dict[str, str] = {}
         _require_consent(errors, consent, case, ConsentPurpose.HANDOVER_SUMMARY, None, [])
         raise_if(errors)

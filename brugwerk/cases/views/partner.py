@@ -1,5 +1,137 @@
-"""Pages of casework: partner."""
+"""Pages of casework for a partner's fixed contact point: the referrals to their organisation, one
+referral with exactly the consented snapshot, confirming receipt and giving feedback. Once the
+consent is withdrawn the partner sees nothing of the referral any more (404, as for a referral to
+another organisation or region). Every read is audited."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from brugwerk.access import Action
+from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.cases import notifications
+from brugwerk.cases import services as cases_services
+from brugwerk.cases.forms.partner import FeedbackForm
+from brugwerk.cases.models import ReferralOut, ReferralOutStatus
+from brugwerk.cases.selectors import handover as handover_selectors
+from brugwerk.cases.selectors import partner as selectors
+from brugwerk.regions.views import region_or_404, render_form, require, run_form
+
+NEW = "new"
+ACKNOWLEDGED = "acknowledged"
+FEEDBACK_GIVEN = "feedback_given"
+
+
+def _stage(status: str) -> str:
+    if status == ReferralOutStatus.SENT:
+        return NEW
+    if status == ReferralOutStatus.ACKNOWLEDGED:
+        return ACKNOWLEDGED
+    return FEEDBACK_GIVEN
+
+
+def _crumbs() -> list[tuple[str, str]]:
+    return [(reverse("cases:partner_inbox"), _("Referred to us"))]
+
+
+def partner_inbox(request: HttpRequest) -> HttpResponse:
+    region = region_or_404(request)
+    user = request.user
+    require(selectors.is_partner_in(user=user, region=region))
+    rows = selectors.partner_inbox(user=user, region=region)
+    record_list_view(
+        actor=Actor.from_request(request),
+        model=ReferralOut,
+        region_id=region.pk,
+        label=_("Referrals to my organisation"),
+        details={"referrals_out": [row.pk for row in rows]},
+    )
+    groups = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
+    for row in rows:
+        groups[_stage(row.status)].append(row)
+    context = {
+        "region": region,
+        "sections": [
+            (NEW, _("New"), groups[NEW]),
+            (ACKNOWLEDGED, _("Acknowledged, waiting for your feedback"), groups[ACKNOWLEDGED]),
+            (FEEDBACK_GIVEN, _("Feedback given"), groups[FEEDBACK_GIVEN]),
+        ],
+        "count": len(rows),
+        "overdue": sum(row.feedback_overdue for row in rows),
+    }
+    return render(request, "cases/partner/inbox.html", context)
+
+
+def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    row = selectors.partner_referral(user=user, pk=pk)
+    record = selectors.partner_referral_record(user=user, pk=row.pk)
+    record_view(actor=Actor.from_request(request), subject=record, details={"shared_fields": sorted(row.shared)})
+    context = {
+        "row": row,
+        "shared": handover_selectors.readable_snapshot(row.shared),
+        "breadcrumbs": _crumbs(),
+        "can_acknowledge": row.status == ReferralOutStatus.SENT,
+        "can_give_feedback": row.status != ReferralOutStatus.ENDED,
+        "feedback_form": FeedbackForm(),
+    }
+    return render(request, "cases/partner/referral.html", context)
+
+
+@require_POST
+def partner_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
+    try:
+        cases_services.referral_out_acknowledge(actor=Actor.from_request(request), referral_out=record)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You confirmed that you received this referral."))
+    return redirect("cases:partner_referral", pk=record.pk)
+
+
+def partner_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    try:
+        feedback = run_form(
+            request,
+            form,
+            lambda: cases_services.referral_feedback_give(
+                actor=Actor.from_request(request),
+                referral_out=record,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    if feedback is not None:
+        notifications.feedback_given(feedback, base_url=notifications.base_url_of(request))
+        messages.success(request, _("Thank you: your feedback was passed on to the brugfiguur."))
+        return redirect("cases:partner_referral", pk=record.pk)
+    referral_url = reverse("cases:partner_referral", args=[record.pk])
+    return render_form(
+        request,
+        form=form,
+        title=_("Give feedback on this referral"),
+        cancel_url=referral_url,
+        breadcrumbs=[*_crumbs(), (referral_url, _("Referral"))],
+        submit_label=_("Send feedback"),
+    )
+
+
+urlpatterns = [
+    path("doorverwijzingen/inbox/", partner_inbox, name="partner_inbox"),
+    path("doorverwijzingen/inbox/<int:pk>/", partner_referral, name="partner_referral"),
+    path("doorverwijzingen/inbox/<int:pk>/ontvangen/", partner_acknowledge, name="partner_acknowledge"),
+    path("doorverwijzingen/inbox/<int:pk>/terugkoppeling/", partner_feedback, name="partner_feedback"),
+]
