@@ -1,1 +1,90 @@
-"""Reads of casework for the contacts pages."""
+"""Reads of casework for the contacts pages: a brugfiguur's own low-threshold contacts, and what the
+quick forms offer first (the schools they serve, the school of today's presence day, the kind of
+contact they register most). Every read starts from `access.scope`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from brugwerk.access import scope
+from brugwerk.cases.models import CaseStatus, ContactMoment, LifeDomain, PresenceDay, YoungPerson
+from brugwerk.cases.selectors import contacts_visible_to
+from brugwerk.pool.models import PoolMember
+from brugwerk.regions.models import Region, School
+
+
+def own_low_threshold_contacts(*, user: Any, region: Region, first_name: str = "") -> QuerySet[ContactMoment]:
+    """The user's own contacts without a case in `region`, newest first; only those with this first
+    name (any case) when one is given. Private notes are the user's own, so `visible_note` holds them."""
+    contacts = contacts_visible_to(user=user, region=region, without_case=True).filter(
+        brugfiguur_id=getattr(user, "pk", None)
+    )
+    first_name = (first_name or "").strip()
+    if first_name:
+        contacts = contacts.filter(first_name__iexact=first_name)
+    return contacts
+
+
+def last_contact_type(*, user: Any, region: Region, with_case: bool) -> str:
+    """The kind of contact the user registered last (on a case, or without one): the sensible
+    default for the next one."""
+    return (
+        scope(user, ContactMoment)
+        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), case__isnull=not with_case)
+        .order_by("-created_at", "-pk")
+        .values_list("contact_type", flat=True)
+        .first()
+        or ""
+    )
+
+
+@dataclass(frozen=True)
+class SchoolChoices:
+    served: list[School]  # the schools the user serves in the pool, first in the list
+    others: list[School]
+    today: School | None  # where the user has a presence day today, else their only school
+
+
+def contact_school_choices(*, user: Any, region: Region) -> SchoolChoices:
+    """The schools of `region` for a contact, the ones the user serves first. Two queries."""
+    user_id = getattr(user, "pk", None)
+    serves = PoolMember.objects.filter(
+        region=region, user_id=user_id, active=True, schools=OuterRef("pk")
+    )
+    schools = list(
+        scope(user, School).filter(region=region).annotate(served=Exists(serves)).order_by("name", "pk")
+    )
+    served = [school for school in schools if school.served]
+    today = timezone.localdate()
+    present = (
+        scope(user, PresenceDay)
+        .filter(region=region, brugfiguur_id=user_id, weekday=today.weekday(), valid_from__lte=today)
+        .exclude(valid_until__lt=today)
+        .order_by("pk")
+        .values_list("school_id", flat=True)
+        .first()
+    )
+    by_pk = {school.pk: school for school in schools}
+    default = by_pk.get(present) if present else (served[0] if len(served) == 1 else None)
+    return SchoolChoices(served=served, others=[s for s in schools if not s.served], today=default)
+
+
+def life_domains_in_use(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
+    return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
+
+
+def young_people_without_open_case(*, user: Any, region: Region) -> QuerySet[YoungPerson]:
+    """Young people the user may see who have no open case: a low-threshold contact can become a new
+    case of one of them (someone the user guided before)."""
+    return (
+        scope(user, YoungPerson)
+        .filter(region=region)
+        .exclude(cases__status=CaseStatus.OPEN)
+        .order_by("first_name", "last_name", "pk")
+    )
+
+

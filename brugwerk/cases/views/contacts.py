@@ -1,5 +1,254 @@
-"""Pages of casework: contacts."""
+"""Pages of casework: contacts. A contact moment on a case, a low-threshold contact without a file
+(anonymous or a first name only), the brugfiguur's own low-threshold contacts, and turning some of
+them into a case, with consent, keeping them as its history."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from brugwerk.access import Action, can
+from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.cases import services
+from brugwerk.cases.forms.contacts import (
+    CaseContactForm,
+    ConvertToCaseForm,
+    LowThresholdContactForm,
+    add_contact_errors,
+)
+from brugwerk.cases.models import Case, ContactMoment
+from brugwerk.cases.selectors import possible_duplicates
+from brugwerk.cases.selectors.contacts import (
+    contact_school_choices,
+    last_contact_type,
+    life_domains_in_use,
+    own_low_threshold_contacts,
+    young_people_without_open_case,
+)
+from brugwerk.cases.selectors.lifecycle import case_for_page
+from brugwerk.regions.models import Region
+from brugwerk.regions.selectors import school_choices
+from brugwerk.regions.views import region_or_404, require
+
+CONTACTS_PER_PAGE = 25
+CONVERT_CHOICES = 100  # without a first name to narrow them down: the most recent ones
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+def case_crumbs(case: Case) -> list[tuple[str, str]]:
+    return [(reverse("cases:case_list"), _("Cases")), (case_url(case), str(case.young_person))]
+
+
+def closed_case_page(request: HttpRequest, case: Case) -> HttpResponse:
+    """A page that changes a case, asked for a closed case: back to the file with the reason,
+    nothing changed (as the case file's own edit pages do)."""
+    messages.error(request, _("This case is closed and can no longer be changed. Reopen it first."))
+    return redirect(case_url(case))
+
+
+# --- A contact moment on a case -------------------------------------------------------------------
+
+
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = case_for_page(user=user, pk=pk)
+    if not case.is_open:
+        return closed_case_page(request, case)
+    require(can(user, Action.CREATE, ContactMoment(region=case.region, case=case)))
+    form = CaseContactForm(
+        request.POST or None, default_type=last_contact_type(user=user, region=case.region, with_case=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_register(actor=Actor.from_request(request), case=case, **form.contact_values())
+        except ValidationError as error:
+            add_contact_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The contact moment was registered."))
+            return redirect(case_url(case))
+    record_view(actor=Actor.from_request(request), subject=case, details={"page": "contact_create"})
+    context = {
+        "case": case,
+        "form": form,
+        "title": _("Contact moment with %(name)s") % {"name": case.young_person.first_name},
+        "breadcrumbs": case_crumbs(case),
+        "cancel_url": case_url(case),
+        "more_open": form.more_has_errors(CaseContactForm.MORE),
+    }
+    return render(request, "cases/contacts/contact_form.html", context)
+
+
+# --- Low-threshold contacts -----------------------------------------------------------------------
+
+
+def _low_threshold_region(request: HttpRequest) -> Region:
+    """The user's region, when they are a brugfiguur there: only brugfiguren register low-threshold
+    contacts, and these pages show one's own."""
+    region = region_or_404(request)
+    require(can(request.user, Action.CREATE, ContactMoment, region=region))
+    return region
+
+
+def _list_crumbs() -> list[tuple[str, str]]:
+    return [(reverse("cases:low_threshold_list"), _("Contacts without a file"))]
+
+
+def quick_contact(request: HttpRequest) -> HttpResponse:
+    region = _low_threshold_region(request)
+    user = request.user
+    form = LowThresholdContactForm(
+        request.POST or None,
+        schools=contact_school_choices(user=user, region=region),
+        life_domains=life_domains_in_use(user=user, region=region),
+        default_type=last_contact_type(user=user, region=region, with_case=False),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_register(actor=Actor.from_request(request), region=region, **form.contact_values())
+        except ValidationError as error:
+            add_contact_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The contact was registered."))
+            return redirect("cases:low_threshold_list")
+    context = {
+        "form": form,
+        "title": _("A contact without a file"),
+        "breadcrumbs": _list_crumbs(),
+        "cancel_url": reverse("cases:low_threshold_list"),
+    }
+    return render(request, "cases/contacts/quick_contact.html", context)
+
+
+def low_threshold_list(request: HttpRequest) -> HttpResponse:
+    region = _low_threshold_region(request)
+    first_name = (request.GET.get("first_name") or "").strip()[:40]
+    contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    record_list_view(
+        actor=Actor.from_request(request),
+        model=ContactMoment,
+        region_id=region.pk,
+        label=_("Contacts without a file"),
+        details={"contacts": [contact.pk for contact in page], "first_name": first_name},
+    )
+    context = {"page": page, "first_name": first_name}
+    return render(request, "cases/contacts/low_threshold_list.html", context)
+
+
+def _convert_choices(request: HttpRequest, region: Region, first_name: str) -> Any:
+    contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
+    if first_name:
+        return contacts
+    recent = list(contacts.values_list("pk", flat=True)[:CONVERT_CHOICES])
+    return contacts.filter(pk__in=recent)
+
+
+def low_threshold_convert(request: HttpRequest) -> HttpResponse:
+    region = _low_threshold_region(request)
+    user = request.user
+    first_name = (request.GET.get("first_name") or "").strip()[:40]
+    choices = _convert_choices(request, region, first_name)
+    initial: dict[str, Any] = {}
+    if first_name:
+        chosen = list(choices)
+        schools = {contact.school for contact in chosen if contact.school is not None}
+        initial = {
+            "contacts": chosen,
+            "first_name": first_name,
+            "school": schools.pop() if len(schools) == 1 else None,
+        }
+    form = ConvertToCaseForm(
+        request.POST or None,
+        initial=initial,
+        contacts=choices,
+        young_people=young_people_without_open_case(user=user, region=region),
+        schools=school_choices(user=user, region=region),
+    )
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["young_person"] is None:
+            duplicates = list(
+                possible_duplicates(
+                    user=user, region=region, first_name=data["first_name"], last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                )
+            )
+        if duplicates and not data["confirm_new"]:
+            form.add_error(
+                None,
+                _("You already know a young person with this name and date of birth: choose them above, or "
+                  "confirm that this is someone else."),
+            )
+        else:
+            try:
+                case = services.low_threshold_convert_to_case(
+                    actor=Actor.from_request(request),
+                    contacts=data["contacts"],
+                    consent_recorded=data["consent_recorded"],
+                    young_person=data["young_person"],
+                    young_person_values=form.young_person_values() if data["young_person"] is None else None,
+                    school=data["school"],
+                )
+            except ValidationError as error:
+                add_contact_errors(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                count = len(data["contacts"])
+                messages.success(
+                    request,
+                    ngettext(
+                        "The case was opened; the earlier contact is in its history.",
+                        "The case was opened; its %(count)s earlier contacts are in its history.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(case_url(case))
+    young_people = list(form.fields["young_person"].queryset.values_list("pk", flat=True))
+    contact_ids = list(form.fields["contacts"].queryset.values_list("pk", flat=True))
+    record_list_view(
+        actor=Actor.from_request(request),
+        model=ContactMoment,
+        region_id=region.pk,
+        label=_("Turn contacts into a case"),
+        details={
+            "contacts": contact_ids,
+            "young_people": young_people,
+        },
+    )
+    context = {
+        "form": form,
+        "title": _("Turn contacts into a case"),
+        "breadcrumbs": _list_crumbs(),
+        "cancel_url": reverse("cases:low_threshold_list"),
+        "first_name": first_name,
+        "duplicates": duplicates,
+        "has_young_people": bool(young_people),
+        "has_contacts": bool(contact_ids),
+    }
+    return render(request, "cases/contacts/convert.html", context)
+
+
+urlpatterns = [
+    path("dossiers/<int:pk>/contact/", contact_create, name="contact_create"),
+    path("contact/", quick_contact, name="quick_contact"),
+    path("contacten/", low_threshold_list, name="low_threshold_list"),
+    path("contacten/omzetten/", low_threshold_convert, name="low_threshold_convert"),
+]
