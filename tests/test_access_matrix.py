@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from brugwerk.audit.services import Actor, record
 from brugwerk.cases.models import (
     AgreedAction,
     Appointment,
+    CalendarFeed,
     Case,
     CaseShare,
     CaseTransfer,
@@ -48,6 +49,7 @@ from brugwerk.cases.models import (
     ReferralFeedback,
     ReferralOut,
     ReferralSource,
+    SavedFilter,
     YoungPerson,
 )
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
@@ -100,6 +102,12 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "CaseTransfer":              ("—",       "V C",       "—",           "—",     "—",    "—"),
     "Appointment":               ("—",       "V C U D",   "—",           "—",     "—",    "—"),
     "PresenceDay":               ("—",       "V C U D",   "V",           "—",     "—",    "—"),
+    # What a user keeps for themselves. Seeing, changing and deleting is asked of somebody else's
+    # record (so nobody may); creating a saved filter is asked of one of the asker's own (in a region
+    # where they hold a role), a calendar feed of somebody else's (so nobody may). The owner's own
+    # rights are tested below, in test_saved_filters_* and test_a_calendar_feed_*.
+    "SavedFilter":               ("C",       "C",         "C",           "C",     "C",    "C"),
+    "CalendarFeed":              ("—",       "—",         "—",           "—",     "—",    "—"),
 }  # fmt: skip
 OTHER_REGION = "—"
 
@@ -135,6 +143,8 @@ class RegionRecords:
     region: Region
     existing: dict[str, models.Model]
     new: dict[str, Callable[[], models.Model | None]]
+    # Record kinds one only ever creates for oneself: the unsaved record is the asker's own.
+    new_own: dict[str, Callable[[User], models.Model]] = field(default_factory=dict)
 
 
 @dataclass
@@ -155,6 +165,7 @@ class MatrixData:
 CASEWORK_MODELS = (
     LifeDomain, YoungPerson, FamilyMember, Referral, Case, CaseShare, HelpQuestion, Goal, AgreedAction,
     ContactMoment, Consent, ReferralOut, ReferralFeedback, CaseTransfer, Appointment, PresenceDay,
+    SavedFilter, CalendarFeed,
 )
 
 MODEL_OF_KIND: dict[str, type[models.Model]] = {
@@ -243,7 +254,13 @@ def _records_of(region: Region, *, zone, school, organisation, contact_point, ma
         "PresenceDay": lambda: PresenceDay(region=region, brugfiguur=subject, school=school, weekday=0,
                                            valid_from=today),
     })
-    return RegionRecords(region=region, existing=existing, new=new)
+    # What the subject keeps for themselves: a saved filter in this region, their calendar feed.
+    existing["SavedFilter"] = SavedFilter.objects.create(owner=subject, region=region, name="Mijn open dossiers",
+                                                         query={"status": "open"})
+    existing["CalendarFeed"] = CalendarFeed.objects.create(user=subject)
+    new["CalendarFeed"] = lambda: CalendarFeed(user=subject)
+    new_own = {"SavedFilter": lambda user: SavedFilter(owner=user, region=region, name="Nieuwe filter")}
+    return RegionRecords(region=region, existing=existing, new=new, new_own=new_own)
 
 
 @pytest.fixture(scope="class")
@@ -283,7 +300,7 @@ def answers(user: User, action: Action, kind: str, records: RegionRecords) -> di
     model = MODEL_OF_KIND[kind]
     if action == Action.CREATE:
         result = {"can(kind, region=...)": can(user, action, model, region=records.region)}
-        unsaved = records.new[kind]()
+        unsaved = records.new_own[kind](user) if kind in records.new_own else records.new[kind]()
         if unsaved is not None:
             result["can(unsaved record)"] = can(user, action, unsaved)
         return result
@@ -488,3 +505,52 @@ def test_record_kind_without_a_rule_fails_loudly(world, user):
 def test_other_actions_than_create_must_be_asked_of_a_record(world):
     with pytest.raises(TypeError):
         can(world.coordinator, Action.VIEW, School)
+
+
+# --- What a user keeps for themselves -------------------------------------------------------------
+
+
+def _rights(user, obj) -> set[Action]:
+    """The actions `user` may do on `obj`, asked of can() and checked against scope()."""
+    allowed = {action for action in (Action.VIEW, Action.CHANGE, Action.DELETE, Action.EXPORT)
+               if can(user, action, obj)}
+    in_scope = {action for action in (Action.VIEW, Action.CHANGE, Action.DELETE, Action.EXPORT)
+                if scope(user, type(obj), action).filter(pk=obj.pk).exists()}
+    assert allowed == in_scope
+    return allowed
+
+
+OWN = {Action.VIEW, Action.CHANGE, Action.DELETE}
+
+
+def test_saved_filters_are_their_owners_own_in_the_regions_where_they_hold_a_role(world):
+    mine = SavedFilter.objects.create(owner=world.brugfiguur, region=world.region, name="Wachtend")
+    assert _rights(world.brugfiguur, mine) == OWN
+    for persona in ("brugfiguur2", "coordinator", "beheerder", "foreign_coordinator"):
+        assert _rights(world.persona(persona), mine) == set(), persona
+    # Everyone makes their own, in a region where they hold a role; nobody makes one for another.
+    assert can(world.schoolcontact, Action.CREATE, SavedFilter(owner=world.schoolcontact, region=world.region))
+    assert not can(world.coordinator, Action.CREATE, SavedFilter(owner=world.brugfiguur, region=world.region))
+    assert not can(world.schoolcontact, Action.CREATE,
+                   SavedFilter(owner=world.schoolcontact, region=world.other_region))
+    # A filter kept in a region where the owner holds no role (any more) is not theirs to use.
+    stale = SavedFilter.objects.create(owner=world.brugfiguur, region=world.other_region, name="Oud")
+    assert _rights(world.brugfiguur, stale) == set()
+    membership_revoke(actor=Actor(user=world.beheerder), membership=Membership.objects.get(user=world.brugfiguur))
+    assert _rights(User.objects.get(pk=world.brugfiguur.pk), mine) == set()
+
+
+def test_a_calendar_feed_is_its_brugfiguurs_own(world):
+    feed = CalendarFeed.objects.create(user=world.brugfiguur)
+    assert _rights(world.brugfiguur, feed) == OWN
+    for persona in ("brugfiguur2", "coordinator", "beheerder", "foreign_brugfiguur", "foreign_coordinator"):
+        assert _rights(world.persona(persona), feed) == set(), persona
+    assert can(world.brugfiguur, Action.CREATE, CalendarFeed(user=world.brugfiguur))
+    assert can(world.foreign_brugfiguur, Action.CREATE, CalendarFeed(user=world.foreign_brugfiguur))
+    assert not can(world.coordinator, Action.CREATE, CalendarFeed(user=world.brugfiguur))
+    assert not can(world.brugfiguur2, Action.CREATE, CalendarFeed(user=world.brugfiguur))
+    assert not can(world.schoolcontact, Action.CREATE, CalendarFeed(user=world.schoolcontact))
+    # No feed without the brugfiguur role (a feed has no region: any brugfiguur role will do).
+    assert not can(world.coordinator, Action.CREATE, CalendarFeed, region=world.region)
+    membership_revoke(actor=Actor(user=world.beheerder), membership=Membership.objects.get(user=world.brugfiguur))
+    assert _rights(User.objects.get(pk=world.brugfiguur.pk), feed) == set()

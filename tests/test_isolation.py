@@ -14,6 +14,7 @@ covered as they are added:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -26,6 +27,7 @@ import pytest
 from django.db import models
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 import brugwerk
 from brugwerk.access import Action, scope
@@ -33,7 +35,17 @@ from brugwerk.access.rules import RULES
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_view
-from brugwerk.cases.models import Case, ContactMoment, ReferralOut, YoungPerson
+from brugwerk.cases.models import (
+    CalendarFeed,
+    Case,
+    Consent,
+    ConsentPurpose,
+    ContactMoment,
+    Referral,
+    ReferralOut,
+    SavedFilter,
+    YoungPerson,
+)
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
@@ -124,6 +136,13 @@ def regions(world) -> Regions:
         referrer=world.foreign_coordinator,
     ))
     a_names.append(str(a[YoungPerson]))
+    # What people keep for themselves: a saved filter in their region, their calendar feed.
+    for one_side, owner in ((a, world.brugfiguur), (b, world.foreign_brugfiguur)):
+        one_side.records[SavedFilter] = SavedFilter.objects.create(
+            owner=owner, region=one_side.region, name=f"Filter {one_side.region.slug}", query={"status": "open"}
+        )
+        one_side.records[CalendarFeed] = CalendarFeed.objects.create(user=owner)
+    a_names.append("Filter regio-a")
     people = {name: world.persona(name) for name in ("foreign_coordinator", "foreign_brugfiguur")}
     people["foreign_beheerder"] = foreign_beheerder
     return Regions(world=world, a=a, b=b, people=people)
@@ -133,10 +152,13 @@ def regions(world) -> Regions:
 
 
 def region_ids_of(obj: models.Model) -> set[int]:
-    """The regions a record belongs to; for a person, every region they hold or held a role in."""
+    """The regions a record belongs to; for a person, every region they hold or held a role in; for
+    a record of one person without a region of its own (a calendar feed), that person's regions."""
     if isinstance(obj, User):
         return set(obj.memberships.values_list("region_id", flat=True))
     rule = RULES.get(type(obj)._meta.concrete_model)
+    if rule is not None and not rule.region_path:
+        return region_ids_of(obj.user)
     if rule is not None:
         return {rule.region_id_of(obj)} - {None}
     region_id = getattr(obj, "region_id", None)
@@ -232,6 +254,23 @@ def returned_model(fn: Callable) -> type[models.Model] | None:
     return hint if isinstance(hint, type) and issubclass(hint, models.Model) else None
 
 
+# Selectors of one record by `pk` that return something else than the record (what a partner or the
+# guidance team sees of it): the record kind the pk is of.
+PK_OF: dict[str, type[models.Model]] = {
+    "partner_referral": ReferralOut,
+    "referral_out_for_team": ReferralOut,
+}
+
+
+def _record_of(side: Side, fn: Callable) -> models.Model:
+    return side[returned_model(fn) or PK_OF[fn.__name__]]
+
+
+def _filter_of(side: Side, fn: Callable) -> Any:
+    """A search filter (of the type the selector declares) naming this side's pupil and school."""
+    return typing.get_type_hints(fn)["filters"](query=side[YoungPerson].last_name, school=side[School])
+
+
 # How to fill a selector's arguments from one region's records, by parameter name. A selector with a
 # required parameter not named here fails the test below: add the parameter here.
 ARGUMENTS: dict[str, Callable[[Side, Callable], Any]] = {
@@ -243,7 +282,7 @@ ARGUMENTS: dict[str, Callable[[Side, Callable], Any]] = {
     "subject": lambda side, fn: side.subject,
     "subject_pk": lambda side, fn: side.subject.pk,
     "login": lambda side, fn: side.subject.username,
-    "pk": lambda side, fn: side[returned_model(fn)].pk,
+    "pk": lambda side, fn: _record_of(side, fn).pk,
     "roles": lambda side, fn: frozenset(Role.values),  # claim every role: the region still decides
     "shown": lambda side, fn: [],
     "case": lambda side, fn: side[Case],
@@ -252,15 +291,27 @@ ARGUMENTS: dict[str, Callable[[Side, Callable], Any]] = {
     "last_name": lambda side, fn: side[YoungPerson].last_name,
     "birth_date": lambda side, fn: side[YoungPerson].birth_date,
     "referral_out_id": lambda side, fn: side[ReferralOut].pk,
+    "referral": lambda side, fn: side[Referral],
+    "consent": lambda side, fn: side[Consent],
+    "purpose": lambda side, fn: ConsentPurpose.REFERRAL,
+    "owners": lambda side, fn: [side.subject],  # the side's brugfiguur
+    "leads": lambda side, fn: User.objects.filter(pk=side.subject.pk),
+    "filters": _filter_of,
+    "with_case": lambda side, fn: True,
+    "today": lambda side, fn: timezone.localdate(),
+    "monday": lambda side, fn: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
 }
 # Parameters that are passed even when they have a default, because they choose the region.
-REGION_CHOOSING = {"region", "school", "organisation", "municipality", "zone", "subject", "subject_pk", "pk", "case"}
+REGION_CHOOSING = {
+    "region", "school", "organisation", "municipality", "zone", "subject", "subject_pk", "pk", "case", "referral",
+    "consent", "owners", "leads",
+}
 
 # Deliberate exceptions, as (selector, "a" or "b"), each with its reason. None so far.
 CROSS_REGION_BY_DESIGN: set[tuple[str, str]] = set()
 
 
-def call_with(fn: Callable, user: User, side: Side) -> tuple[Any, list[Any]]:
+def call_with(fn: Callable, user: User, side: Side) -> tuple[Any, dict[str, Any]]:
     kwargs: dict[str, Any] = {"user": user}
     for name, param in inspect.signature(fn).parameters.items():
         if name == "user":
@@ -271,9 +322,9 @@ def call_with(fn: Callable, user: User, side: Side) -> tuple[Any, list[Any]]:
         elif required:
             pytest.fail(f"{fn.__module__}.{fn.__name__}: add a value for parameter {name!r} to ARGUMENTS")
     try:
-        return fn(**kwargs), list(kwargs.values())
+        return fn(**kwargs), kwargs
     except Http404:
-        return None, list(kwargs.values())
+        return None, kwargs
 
 
 @pytest.mark.parametrize("persona", B_PERSONAS)
@@ -282,9 +333,10 @@ def test_selectors_give_region_b_nothing_of_region_a(regions, persona, selector)
     user = regions.people[persona]
     name = f"{selector.__module__}.{selector.__name__}"
     for which, side in (("a", regions.a), ("b", regions.b)):
-        result, arguments = call_with(selector, user, side)
+        result, kwargs = call_with(selector, user, side)
+        arguments = list(kwargs.values())
         # The `shown` list is an output: what the page showed, for the audit trail.
-        outputs = [result] + [arg for arg in arguments if isinstance(arg, list)]
+        outputs = [result] + ([kwargs["shown"]] if "shown" in kwargs else [])
         found = [item for item in walk(outputs) if not any(item is arg for arg in arguments)]
         leaked = [obj for obj in found if isinstance(obj, models.Model) and of_region_a_only(obj, regions)]
         if (name, which) not in CROSS_REGION_BY_DESIGN:
@@ -350,6 +402,7 @@ LIST_URLS: list[tuple[str, Callable[[Side], str]]] = [
     ("audit:entry_list", lambda a: ""),
     ("audit:entry_list", lambda a: f"?subject_type=regions.school&subject_id={a[School].pk}"),
     ("audit:entry_export", lambda a: ""),
+    ("cases:caseload", lambda a: ""),
 ]
 
 

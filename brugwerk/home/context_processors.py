@@ -19,6 +19,7 @@ MENU = [
     ("cases:agenda", _("Agenda"), CASEWORKERS),
     ("cases:referral_list", _("Referrals"), REFERRERS),
     ("cases:waiting_list", _("Waiting list"), CASEWORKERS),
+    ("cases:caseload", _("Caseload"), frozenset({Role.COORDINATOR})),
     ("cases:low_threshold_list", _("Contacts without a case"), frozenset({Role.BRUGFIGUUR})),
     ("cases:partner_inbox", _("Referred to us"), frozenset({Role.PARTNER})),
     ("network:contact_finder", _("Who is my contact?"), ALL),

@@ -6,21 +6,45 @@ Sections that show people (pool members, contact points, login attempts) name wh
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.utils import timezone
 
 from brugwerk.access import Action, principal_of, scope
 from brugwerk.accounts.models import Role
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
 from brugwerk.audit.models import AuditEntry
 from brugwerk.audit.selectors import audit_page_visible, recent_account_trouble
+from brugwerk.cases.models import (
+    AgreedAction,
+    Appointment,
+    Case,
+    CaseShare,
+    CaseStatus,
+    ContactMoment,
+    Goal,
+    GoalStatus,
+    PresenceDay,
+    Referral,
+    ReferralOut,
+    ReferralOutStatus,
+)
+from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
+from brugwerk.cases.selectors import subtract_working_days as working_days_before
+from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone
+
+# Agreed actions show as "to follow up" from this many days before they are due.
+FOLLOW_UP_DAYS_AHEAD = 7
+# Each list on a start page shows this many items at most, with a link to the whole list.
+START_LIST_LENGTH = 10
 
 
 @dataclass
@@ -36,19 +60,91 @@ def _schools(user: Any) -> models.QuerySet[School]:
     return scope(user, School, Action.VIEW).select_related("municipality").order_by("name")
 
 
-def brugfiguur_section(*, user: Any, region: Region) -> dict[str, Any]:
-    """The bridge figure's own place in the pool: FTE and the schools they serve."""
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _my_open_cases(user: Any, region: Region, today: datetime.date) -> list[Case]:
+    """The open cases of `region` the user leads or that are shared with them today (also when they
+    coordinate the region too: this is their own work), with `last_contact_at`."""
+    uid = getattr(user, "pk", None)
+    shared = CaseShare.objects.active_on(today).filter(user_id=uid).values("case_id")
+    last_contact = ContactMoment.objects.filter(case=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")
+    return list(
+        scope(user, Case)
+        .filter(region=region, status=CaseStatus.OPEN)
+        .filter(Q(lead_id=uid) | Q(pk__in=shared))
+        .annotate(last_contact_at=Subquery(last_contact[:1]))
+        .select_related("young_person", "school")
+        .order_by("young_person__first_name", "young_person__last_name", "pk")
+    )
+
+
+def brugfiguur_section(
+    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The bridge figure's day: their open cases, what to follow up (agreed actions due within a week
+    or overdue, goals past their target date), referrals out without feedback for longer than the
+    region allows, today's appointments, reminders for cases without contact for the region's number
+    of days; and their place in the pool. Nine queries, however many cases."""
+    today = today or timezone.localdate()
+    uid = getattr(user, "pk", None)
     member = (
         scope(user, PoolMember, Action.VIEW)
-        .filter(region=region, user_id=user.pk)
+        .filter(region=region, user_id=uid)
         .prefetch_related(Prefetch("schools", queryset=_schools(user), to_attr="served"))
         .first()
     )
-    return {"member": member, "schools": member.served if member else []}
+    cases = _my_open_cases(user, region, today)
+    mine = {case.pk: case for case in cases}
+    inactive = [case for case in inactive_cases(user=user, region=region, today=today) if case.pk in mine]
+    actions = list(
+        scope(user, AgreedAction)
+        .filter(case_id__in=list(mine), done_at__isnull=True,
+                due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_DAYS_AHEAD))
+        .select_related("case__young_person")
+        .order_by("due_date", "pk")
+    )
+    goals = list(
+        scope(user, Goal)
+        .filter(case_id__in=list(mine), target_date__lt=today, status__in=[GoalStatus.PLANNED, GoalStatus.IN_PROGRESS])
+        .select_related("case__young_person")
+        .order_by("target_date", "pk")
+    )
+    overdue = [
+        item for item in overdue_feedback(user=user, region=region, today=today)
+        if item.referral_out.case.lead_id == uid or item.referral_out.case_id in mine
+    ]
+    appointments = list(
+        scope(user, Appointment)
+        .filter(region=region, brugfiguur_id=uid, ends_at__gt=_start_of(today))
+        .filter(starts_at__lt=_start_of(today + datetime.timedelta(days=1)))
+        .select_related("school")
+        .order_by("starts_at", "pk")
+    )
+    for appointment in appointments:
+        # Whose case it is shows only for a case the user still guides.
+        appointment.visible_case = mine.get(appointment.case_id)
+    case_ids = set(mine) | {item.referral_out.case_id for item in overdue}
+    shown.append(Shown(Case, f"{region.name}: my cases and reminders", sorted(case_ids)))
+    return {
+        "member": member,
+        "schools": member.served if member else [],
+        "today": today,
+        "open_cases": cases,
+        "inactive_cases": inactive,
+        "actions_due": actions,
+        "goals_overdue": goals,
+        "follow_up_count": len(actions) + len(goals),
+        "overdue_feedback": overdue,
+        "appointments": appointments,
+    }
 
 
 def coordinator_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[str, Any]:
-    """The pool at a glance, the schools nobody serves yet, and how many people lack two-factor."""
+    """The pool at a glance with each bridge figure's caseload (open cases, per FTE), the waiting lists
+    per school and zone, referrals to triage, referrals out with overdue feedback in the region, the
+    schools nobody serves yet, and how many people lack two-factor."""
     members = list(
         scope(user, PoolMember, Action.VIEW)
         .filter(region=region, active=True)
@@ -63,9 +159,20 @@ def coordinator_section(*, user: Any, region: Region, shown: list[Shown]) -> dic
         .select_related("municipality")
         .order_by("name")
     )
+    loads = {row.member.pk: row for row in caseload(user=user, region=region)}
+    for member in members:
+        member.caseload = loads.get(member.pk)
+    overdue = overdue_feedback(user=user, region=region)
     shown.append(Shown(PoolMember, f"{region.name}: pool overview", [m.pk for m in members]))
+    shown.append(Shown(ReferralOut, f"{region.name}: referrals out with overdue feedback",
+                       [item.referral_out.pk for item in overdue[:START_LIST_LENGTH]]))
     return {
         "members": members,
+        "open_cases": sum(row.open_cases for row in loads.values()),
+        "can_see_caseload": may_see_pool_caseload(user=user, region=region),
+        "waiting": waiting_summary(user=user, region=region),
+        "overdue_feedback": overdue[:START_LIST_LENGTH],
+        "overdue_count": len(overdue),
         "total_fte": sum((m.fte for m in members), Decimal("0")),
         "unserved_schools": unserved,
         "users_without_second_factor": users_without_second_factor_count(user=user, region=region),
@@ -73,11 +180,23 @@ def coordinator_section(*, user: Any, region: Region, shown: list[Shown]) -> dic
     }
 
 
-def schoolcontact_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[str, Any]:
-    """The school contact's school, the bridge figures who serve it and its fixed contact points."""
+def schoolcontact_section(
+    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The school contact's school: the bridge figures who serve it and the days they are there, its
+    fixed contact points, and the referrals the school made with their status (nothing of the case
+    behind them)."""
+    today = today or timezone.localdate()
     school_ids = principal_of(user).schools.get(region.pk, frozenset())
     serving = scope(user, PoolMember, Action.VIEW).filter(active=True).select_related("user")
     contacts = scope(user, ContactPoint, Action.VIEW).select_related("organisation")
+    presence = (
+        scope(user, PresenceDay, Action.VIEW)
+        .filter(valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("brugfiguur")
+        .order_by("weekday", "brugfiguur__first_name", "brugfiguur__last_name", "pk")
+    )
     schools = list(
         _schools(user)
         .filter(region=region, pk__in=school_ids)
@@ -85,17 +204,32 @@ def schoolcontact_section(*, user: Any, region: Region, shown: list[Shown]) -> d
             Prefetch("pool_members", queryset=serving.order_by("user__first_name"), to_attr="serving"),
             Prefetch("contact_points", queryset=contacts.order_by("organisation__name", "person_name"),
                      to_attr="contacts"),
+            Prefetch("presence_days", queryset=presence, to_attr="presence"),
         )
     )
+    referrals = referrals_of_referrer(user=user)
+    if referrals:  # the user's own referrals may be of several regions: this region's only
+        here = set(
+            scope(user, Referral).filter(region=region, pk__in=[r.pk for r in referrals]).values_list("pk", flat=True)
+        )
+        referrals = [r for r in referrals if r.pk in here]
     shown.append(Shown(PoolMember, f"{region.name}: bridge figures of my school",
                        sorted({m.pk for s in schools for m in s.serving})))
     shown.append(Shown(ContactPoint, f"{region.name}: contact points of my school",
                        sorted({c.pk for s in schools for c in s.contacts})))
-    return {"schools": schools}
+    shown.append(Shown(PresenceDay, f"{region.name}: presence days at my school",
+                       sorted({p.pk for s in schools for p in s.presence})))
+    shown.append(Shown(Referral, f"{region.name}: referrals of my school", [r.pk for r in referrals]))
+    return {"schools": schools, "referrals": referrals}
 
 
-def partner_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[str, Any]:
-    """The partner's organisation and its fixed contact points."""
+def partner_section(
+    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The partner's organisation and its fixed contact points, and the referrals out to it that wait
+    for the partner: not acknowledged yet, or without feedback for longer than the region allows
+    (only those whose consent stands; the partner sees what was asked, not the case)."""
+    today = today or timezone.localdate()
     organisation_ids = principal_of(user).organisations.get(region.pk, frozenset())
     contacts = scope(user, ContactPoint, Action.VIEW).select_related("school", "municipality", "zone")
     organisations = list(
@@ -107,13 +241,32 @@ def partner_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[st
         )
         .order_by("name")
     )
+    waiting = list(
+        scope(user, ReferralOut, Action.VIEW)
+        .filter(case__region=region, organisation_id__in=organisation_ids, consent__withdrawn_at__isnull=True)
+        .filter(status__in=[ReferralOutStatus.SENT, ReferralOutStatus.ACKNOWLEDGED], last_feedback_at__isnull=True)
+        .select_related("organisation", "contact_point", "sent_by")
+        .order_by("sent_at", "pk")
+    )
+    due_before = _start_of(working_days_before(today, region.feedback_reminder_working_days))
+    to_acknowledge = [r for r in waiting if r.status == ReferralOutStatus.SENT]
+    overdue = [r for r in waiting if r.sent_at < due_before]
     shown.append(Shown(ContactPoint, f"{region.name}: contact points of my organisation",
                        sorted({c.pk for o in organisations for c in o.contacts})))
-    return {"organisations": organisations}
+    shown.append(Shown(ReferralOut, f"{region.name}: referrals waiting for my organisation",
+                       sorted({r.pk for r in to_acknowledge[:START_LIST_LENGTH] + overdue[:START_LIST_LENGTH]})))
+    return {
+        "organisations": organisations,
+        "to_acknowledge": to_acknowledge[:START_LIST_LENGTH],
+        "to_acknowledge_count": len(to_acknowledge),
+        "overdue_feedback": overdue[:START_LIST_LENGTH],
+        "overdue_count": len(overdue),
+    }
 
 
 def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
-    """Figures for policy makers: totals only, never a name."""
+    """Figures for policy makers: totals only, never a name (also of casework: open cases, contact
+    moments, referrals)."""
     schools = scope(user, School, Action.VIEW).filter(region=region).aggregate(
         count=Count("pk"), pupils=Sum("pupil_count")
     )
@@ -124,6 +277,7 @@ def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
         "fte": pool["fte"] or Decimal("0"),
         "zone_count": scope(user, Zone, Action.VIEW).filter(region=region).count(),
         "municipality_count": scope(user, Municipality, Action.VIEW).filter(region=region).count(),
+        "casework": casework_figures(user=user, region=region),
     }
 
 
@@ -149,7 +303,7 @@ def start_page_for(*, user: Any, region: Region | None, roles: frozenset[str]) -
     if Role.COORDINATOR in roles:
         context["coordinator"] = coordinator_section(user=user, region=region, shown=shown)
     if Role.BRUGFIGUUR in roles:
-        context["brugfiguur"] = brugfiguur_section(user=user, region=region)
+        context["brugfiguur"] = brugfiguur_section(user=user, region=region, shown=shown)
     if Role.SCHOOLCONTACT in roles:
         context["schoolcontact"] = schoolcontact_section(user=user, region=region, shown=shown)
     if Role.PARTNER in roles:

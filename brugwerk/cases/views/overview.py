@@ -1,5 +1,33 @@
-"""Pages of casework: overview."""
+"""Pages of casework: overview. The coordinator's caseload of the pool."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from brugwerk.audit.services import Actor, record_list_view
+from brugwerk.cases.selectors.overview import may_see_pool_caseload, pool_caseload
+from brugwerk.pool.models import PoolMember
+from brugwerk.regions.views import region_or_404, require
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """Per bridge figure: open cases, cases per FTE, opened and closed this month, contacts in the
+    last 30 days and referrals waiting at their schools; and the region's totals."""
+    region = region_or_404(request)
+    require(may_see_pool_caseload(user=request.user, region=region))
+    overview = pool_caseload(user=request.user, region=region)
+    record_list_view(
+        actor=Actor.from_request(request),
+        model=PoolMember,
+        region_id=region.pk,
+        label=f"{region.name}: caseload of the pool",
+        details={"page": "caseload", "shown": [row.member.pk for row in overview.rows]},
+    )
+    return render(request, "cases/overview/caseload.html", {"region": region, "overview": overview})
+
+
+urlpatterns = [
+    path("caseload/", caseload, name="caseload"),
+]
