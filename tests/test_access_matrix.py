@@ -25,6 +25,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 import tests.conftest
+import tests.records
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.access.rules import RULES
 from brugwerk.accounts.models import Membership, Role, User
@@ -109,6 +110,10 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "SavedFilter":               ("C",       "C",         "C",           "C",     "C",    "C"),
     "CalendarFeed":              ("—",       "—",         "—",           "—",     "—",    "—"),
 }  # fmt: skip
+# The other domains' rows: tests/records/<app>.py
+DOMAIN_MODULES = tests.records.modules()
+for _module in DOMAIN_MODULES:
+    EXPECTED.update(_module.EXPECTED)
 OTHER_REGION = "—"
 
 LETTERS = {"V": Action.VIEW, "C": Action.CREATE, "U": Action.CHANGE, "D": Action.DELETE, "E": Action.EXPORT}
@@ -182,6 +187,7 @@ MODEL_OF_KIND: dict[str, type[models.Model]] = {
     "AuditEntry": AuditEntry,
     "AuditEntry (account event)": AuditEntry,
     **{model.__name__: model for model in CASEWORK_MODELS},
+    **{model.__name__: model for module in DOMAIN_MODULES for model in module.MODELS},
 }
 
 
@@ -260,6 +266,11 @@ def _records_of(region: Region, *, zone, school, organisation, contact_point, ma
     existing["CalendarFeed"] = CalendarFeed.objects.create(user=subject)
     new["CalendarFeed"] = lambda: CalendarFeed(user=subject)
     new_own = {"SavedFilter": lambda user: SavedFilter(owner=user, region=region, name="Nieuwe filter")}
+    for module in DOMAIN_MODULES:
+        found = module.records(region, school=school, organisation=organisation, contact_point=contact_point,
+                               lead=subject, colleague=colleague, newcomer=newcomer, case=case)
+        existing.update({model.__name__: obj for model, obj in found.existing.items()})
+        new.update({model.__name__: make for model, make in found.new.items()})
     return RegionRecords(region=region, existing=existing, new=new, new_own=new_own)
 
 

@@ -30,17 +30,25 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 import brugwerk
+import tests.records
 from brugwerk.access import Action, scope
 from brugwerk.access.rules import RULES
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_view
 from brugwerk.cases.models import (
+    AgreedAction,
+    Appointment,
     CalendarFeed,
     Case,
+    CaseShare,
     Consent,
     ConsentPurpose,
     ContactMoment,
+    FamilyMember,
+    Goal,
+    HelpQuestion,
+    PresenceDay,
     Referral,
     ReferralOut,
     SavedFilter,
@@ -143,6 +151,20 @@ def regions(world) -> Regions:
         )
         one_side.records[CalendarFeed] = CalendarFeed.objects.create(user=owner)
     a_names.append("Filter regio-a")
+    # The other domains: tests/records/<app>.py
+    outsider = f.UserFactory(username="outsider")
+    for module in tests.records.modules():
+        for one_side, w in (
+            (a, dict(school=world.school, organisation=world.organisation, contact_point=world.contact_point,
+                     lead=world.brugfiguur, colleague=world.brugfiguur2)),
+            (b, dict(school=world.foreign_school, organisation=world.foreign_organisation,
+                     contact_point=world.foreign_contact_point, lead=world.foreign_brugfiguur,
+                     colleague=User.objects.get(username="bf2-b"))),
+        ):
+            found = module.records(one_side.region, newcomer=outsider, case=one_side[Case], **w)
+            one_side.records.update(found.existing)
+            if one_side is a:
+                a_names.extend(found.names)
     people = {name: world.persona(name) for name in ("foreign_coordinator", "foreign_brugfiguur")}
     people["foreign_beheerder"] = foreign_beheerder
     return Regions(world=world, a=a, b=b, people=people)
@@ -300,7 +322,13 @@ ARGUMENTS: dict[str, Callable[[Side, Callable], Any]] = {
     "with_case": lambda side, fn: True,
     "today": lambda side, fn: timezone.localdate(),
     "monday": lambda side, fn: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+    # A period wide enough to hold every record of the test (time spent, figures).
+    "start": lambda side, fn: timezone.localdate() - datetime.timedelta(days=3 * 365),
+    "end": lambda side, fn: timezone.localdate() + datetime.timedelta(days=365),
 }
+# The other domains may add theirs (tests/records/<app>.py: ARGUMENTS).
+for _module in tests.records.modules():
+    ARGUMENTS.update(getattr(_module, "ARGUMENTS", {}))
 # Parameters that are passed even when they have a default, because they choose the region.
 REGION_CHOOSING = {
     "region", "school", "organisation", "municipality", "zone", "subject", "subject_pk", "pk", "case", "referral",
@@ -382,6 +410,32 @@ RECORD_URLS: list[tuple[str, Callable[[Side], dict[str, Any]]]] = [
     ("accounts:user_otp_reset", lambda a: {"pk": a.subject.pk}),
     ("accounts:role_grant", lambda a: {"pk": a.subject.pk}),
     ("accounts:role_revoke", lambda a: {"pk": a.subject.pk, "membership_pk": a[Membership].pk}),
+    # Casework
+    *[(f"cases:{name}", lambda a: {"pk": a[Case].pk}) for name in (
+        "case_detail", "young_person_update", "family_member_create", "help_question_create", "goal_create",
+        "action_create", "contact_create", "case_assign", "case_transfer", "case_share", "case_close",
+        "case_reopen", "consent_create", "referral_out_create", "handover_export",
+    )],
+    ("cases:referral_detail", lambda a: {"pk": a[Referral].pk}),
+    ("cases:referral_accept", lambda a: {"pk": a[Referral].pk}),
+    ("cases:referral_refuse", lambda a: {"pk": a[Referral].pk}),
+    ("cases:referral_queue", lambda a: {"pk": a[Referral].pk}),
+    ("cases:family_member_update", lambda a: {"pk": a[FamilyMember].pk}),
+    ("cases:help_question_update", lambda a: {"pk": a[HelpQuestion].pk}),
+    ("cases:goal_update", lambda a: {"pk": a[Goal].pk}),
+    ("cases:action_complete", lambda a: {"pk": a[AgreedAction].pk}),
+    ("cases:case_share_revoke", lambda a: {"pk": a[CaseShare].pk}),
+    ("cases:consent_withdraw", lambda a: {"pk": a[Consent].pk}),
+    ("cases:referral_out_detail", lambda a: {"pk": a[ReferralOut].pk}),
+    ("cases:partner_referral", lambda a: {"pk": a[ReferralOut].pk}),
+    ("cases:partner_acknowledge", lambda a: {"pk": a[ReferralOut].pk}),
+    ("cases:partner_feedback", lambda a: {"pk": a[ReferralOut].pk}),
+    ("cases:saved_filter_delete", lambda a: {"pk": a[SavedFilter].pk}),
+    ("cases:appointment_update", lambda a: {"pk": a[Appointment].pk}),
+    ("cases:appointment_delete", lambda a: {"pk": a[Appointment].pk}),
+    ("cases:presence_day_end", lambda a: {"pk": a[PresenceDay].pk}),
+    ("cases:presence_day_delete", lambda a: {"pk": a[PresenceDay].pk}),
+    *[entry for module in tests.records.modules() for entry in getattr(module, "RECORD_URLS", [])],
 ]
 
 # List and search pages, with query strings that name region A's records (an attacker's ids).
@@ -403,6 +457,21 @@ LIST_URLS: list[tuple[str, Callable[[Side], str]]] = [
     ("audit:entry_list", lambda a: f"?subject_type=regions.school&subject_id={a[School].pk}"),
     ("audit:entry_export", lambda a: ""),
     ("cases:caseload", lambda a: ""),
+    ("cases:case_list", lambda a: ""),
+    ("cases:case_list", lambda a: f"?q={a[YoungPerson].first_name}&school={a[School].pk}"),
+    ("cases:referral_list", lambda a: ""),
+    ("cases:triage_list", lambda a: ""),
+    ("cases:waiting_list", lambda a: f"?school={a[School].pk}&zone={a[Zone].pk}"),
+    ("cases:partner_inbox", lambda a: ""),
+    ("cases:agenda", lambda a: ""),
+    ("cases:agenda", lambda a: f"?brugfiguur={a.subject.pk}"),
+    ("cases:appointment_create", lambda a: f"?case={a[Case].pk}"),
+    ("cases:low_threshold_list", lambda a: ""),
+    ("cases:low_threshold_convert", lambda a: "?first_name=Test"),
+    ("cases:quick_contact", lambda a: ""),
+    ("cases:referral_create", lambda a: ""),
+    ("cases:calendar_feed", lambda a: ""),
+    *[entry for module in tests.records.modules() for entry in getattr(module, "LIST_URLS", [])],
 ]
 
 
@@ -420,8 +489,9 @@ def test_region_a_record_pages_are_404_for_region_b(regions, persona, name, argu
     client = client_for(regions.people[persona])
     # The highest id so far, not the count: PostgreSQL does not rewind sequences between tests.
     before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    assert client.get(url).status_code == 404, f"GET {url}"
-    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404, f"htmx GET {url}"
+    # A POST-only address answers GET with 405 whatever the record: that tells nothing about it.
+    assert client.get(url).status_code in {404, 405}, f"GET {url}"
+    assert client.get(url, headers={"HX-Request": "true"}).status_code in {404, 405}, f"htmx GET {url}"
     attempt = {"confirm": "1", "name": "Overgenomen", "role": Role.COORDINATOR}
     assert client.post(url, attempt).status_code == 404, f"POST {url}"
     assert not AuditEntry.objects.filter(pk__gt=before).exclude(event=AuditEvent.VIEW).exists()
