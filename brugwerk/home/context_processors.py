@@ -11,25 +11,27 @@ MANAGERS = frozenset({Role.COORDINATOR, Role.BEHEERDER})
 CASEWORKERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR})
 REFERRERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})
 
-# (url name, label, roles that see it in the menu). The menu is a convenience: each page still
-# asks the access policy.
+NOBODY: frozenset[str] = frozenset()
+
+# (url name, label, roles that see it in the menu, roles that see it in the main bar rather than
+# under "More"). The menu is a convenience: each page still asks the access policy.
 MENU = [
-    ("home:start", _("Start"), ALL),
-    ("cases:case_list", _("Cases"), CASEWORKERS),
-    ("cases:agenda", _("Agenda"), CASEWORKERS),
-    ("cases:referral_list", _("Referrals"), REFERRERS),
-    ("cases:waiting_list", _("Waiting list"), CASEWORKERS),
-    ("cases:caseload", _("Caseload"), frozenset({Role.COORDINATOR})),
-    ("cases:low_threshold_list", _("Contacts without a case"), frozenset({Role.BRUGFIGUUR})),
-    ("cases:partner_inbox", _("Referred to us"), frozenset({Role.PARTNER})),
-    ("network:contact_finder", _("Who is my contact?"), ALL),
-    ("regions:school_list", _("Schools"), ALL),
-    ("network:organisation_list", _("Partners"), ALL),
-    ("pool:member_list", _("Pool"), ALL),
-    ("regions:overview", _("Region"), ALL),
-    ("accounts:user_list", _("Users"), MANAGERS),
-    ("audit:entry_list", _("Audit trail"), MANAGERS),
-    ("accounts:my_account", _("My account"), ALL),
+    ("home:start", _("Start"), ALL, ALL),
+    ("cases:case_list", _("Cases"), CASEWORKERS, CASEWORKERS),
+    ("cases:agenda", _("Agenda"), CASEWORKERS, frozenset({Role.BRUGFIGUUR})),
+    ("cases:referral_list", _("Referrals"), REFERRERS, REFERRERS),
+    ("cases:waiting_list", _("Waiting list"), CASEWORKERS, frozenset({Role.COORDINATOR})),
+    ("cases:caseload", _("Caseload"), frozenset({Role.COORDINATOR}), frozenset({Role.COORDINATOR})),
+    ("cases:low_threshold_list", _("Contacts without a case"), frozenset({Role.BRUGFIGUUR}), NOBODY),
+    ("cases:partner_inbox", _("Referred to us"), frozenset({Role.PARTNER}), frozenset({Role.PARTNER})),
+    ("network:contact_finder", _("Who is my contact?"), ALL, ALL - {Role.BEHEERDER, Role.BELEID}),
+    ("regions:school_list", _("Schools"), ALL, frozenset({Role.BELEID, Role.BEHEERDER})),
+    ("network:organisation_list", _("Partners"), ALL, frozenset({Role.BEHEERDER})),
+    ("pool:member_list", _("Pool"), ALL, frozenset({Role.BEHEERDER})),
+    ("regions:overview", _("Region"), ALL, frozenset({Role.BELEID, Role.BEHEERDER})),
+    ("accounts:user_list", _("Users"), MANAGERS, frozenset({Role.BEHEERDER})),
+    ("audit:entry_list", _("Audit trail"), MANAGERS, frozenset({Role.BEHEERDER})),
+    ("accounts:my_account", _("My account"), ALL, NOBODY),
 ]
 
 
@@ -41,8 +43,8 @@ def navigation(request):
     roles = roles_in(user=user, region=region)
     path = request.path
     items = [
-        {"url": url, "label": label, "active": False}
-        for name, label, allowed in MENU
+        {"url": url, "label": label, "active": False, "main": bool(roles & main)}
+        for name, label, allowed, main in MENU
         if roles & allowed and (url := _url(name))
     ]
     # The menu item whose address is the longest prefix of this page's is the current one.
@@ -54,7 +56,9 @@ def navigation(request):
         "current_region": region,
         "user_regions": list(regions_of(user=user)),
         "user_role_labels": [labels[r] for r in Role.values if r in roles],
-        "nav_items": items,
+        "nav_items": [item for item in items if item["main"]],
+        "nav_more": [item for item in items if not item["main"]],
+        "nav_more_active": any(item["active"] for item in items if not item["main"]),
     }
 
 
