@@ -63,6 +63,12 @@ INSTALLED_APPS = [
     "brugwerk.network",
     "brugwerk.pool",
     "brugwerk.cases",
+    "brugwerk.expertise",
+    "brugwerk.signals",
+    "brugwerk.groups",
+    "brugwerk.cooperation",
+    "brugwerk.learning",
+    "brugwerk.timeuse",
     "brugwerk.home",
     "brugwerk.demo",
 ]

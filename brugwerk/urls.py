@@ -10,5 +10,11 @@ urlpatterns = [
     path("pool/", include("brugwerk.pool.urls")),
     path("audit/", include("brugwerk.audit.urls")),
     path("werk/", include("brugwerk.cases.urls")),
+    path("expertise/", include("brugwerk.expertise.urls")),
+    path("signalen/", include("brugwerk.signals.urls")),
+    path("groepen/", include("brugwerk.groups.urls")),
+    path("samenwerking/", include("brugwerk.cooperation.urls")),
+    path("leren/", include("brugwerk.learning.urls")),
+    path("tijd/", include("brugwerk.timeuse.urls")),
     path("taal/", login_not_required(set_language), name="set_language"),
 ]

@@ -180,6 +180,27 @@ def test_detail_records_who_saw_which_people(world):
     assert entry.changes["contact_points"] == [world.contact_point.pk]
 
 
+@pytest.mark.parametrize(
+    ("persona", "school", "shown"),
+    [
+        ("brugfiguur", "school", True),
+        ("coordinator", "other_school", True),
+        ("schoolcontact", "school", True),  # their own school
+        ("schoolcontact", "other_school", False),
+        ("partner", "school", False),
+        ("beleid", "school", False),
+    ],
+)
+def test_detail_links_to_the_schools_expertise_for_whoever_may_see_its_activities(world, persona, school, shown):
+    pk = getattr(world, school).pk
+    response = client_for(world.persona(persona)).get(reverse("regions:school_detail", args=[pk]))
+    assert response.status_code == 200
+    assert response.context["can_see_expertise"] is shown
+    link = f'href="{reverse("expertise:school_summary", args=[pk])}"'
+    assert (link in response.content.decode()) is shown
+    assert ("Expertise at this school" in response.content.decode()) is shown
+
+
 # --- Create and edit ----------------------------------------------------------------------------
 
 

@@ -471,6 +471,8 @@ LIST_URLS: list[tuple[str, Callable[[Side], str]]] = [
     ("cases:quick_contact", lambda a: ""),
     ("cases:referral_create", lambda a: ""),
     ("cases:calendar_feed", lambda a: ""),
+    ("timeuse:overview", lambda a: ""),
+    ("timeuse:export", lambda a: ""),
     *[entry for module in tests.records.modules() for entry in getattr(module, "LIST_URLS", [])],
 ]
 

@@ -28,3 +28,15 @@ def test_region_create_refuses_an_existing_short_name():
     with pytest.raises(CommandError):
         call_command("region_create", name="Nieuw", slug="dup", admin="a2", admin_email="b@x.be")
     assert Region.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_region_gets_every_editable_list_with_its_defaults():
+    from brugwerk.expertise.models import ExpertiseTopic
+    from brugwerk.signals.models import SignalTheme
+
+    call_command("region_create", name="Regio Lijsten", slug="lijsten", admin="admin2", admin_email="b@x.be")
+    region = Region.objects.get(slug="lijsten")
+    assert region.life_domains.count() > 0
+    assert ExpertiseTopic.objects.filter(region=region).count() > 0
+    assert SignalTheme.objects.filter(region=region).count() > 0

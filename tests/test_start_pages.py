@@ -28,10 +28,19 @@ from brugwerk.cases.models import (
     ReferralStatus,
 )
 from brugwerk.cases.selectors.overview import casework_figures
+from brugwerk.cooperation.models import MeetingAction
+from brugwerk.expertise.models import ActivityKind, SchoolTeamActivity
+from brugwerk.expertise.selectors import OwnSummary
+from brugwerk.groups.models import GroupSession
 from brugwerk.pool.models import PoolMember
 from tests import factories as f
 from tests import factories_cases as fc
 from tests.conftest import client_for
+from tests.factories import MembershipFactory
+from tests.records.cooperation import make_action, make_agreement, make_meeting
+from tests.records.groups import offering_in, session_of
+from tests.records.learning import make_session
+from tests.records.signals import signal_of
 
 START = reverse("home:start")
 
@@ -546,10 +555,36 @@ def _more_work(world, count: int) -> None:
         fc.ReferralFactory(region=world.region, school=world.school, referred_by=world.schoolcontact,
                            status=ReferralStatus.WAITING if n % 2 else ReferralStatus.RECEIVED)
         fc.PresenceDayFactory(region=world.region, brugfiguur=world.brugfiguur, school=world.school, weekday=n % 5)
+    _more_pillar_work(world, count)
+
+
+SIGNAL_STATUSES = ("recorded", "discussed", "passed_on", "answered", "action_taken", "closed")
+
+
+def _more_pillar_work(world, count: int) -> None:
+    """`count` of every record of pillars 2 and 3 the start pages count or list, all of this month:
+    bf1's school-team activities (with bf2), signals in every status, network meetings bf1 attended
+    with an action for bf1, schools with an overdue agreement evaluation, group offerings bf1
+    organises with a session held today and one to come, and intervision sessions."""
+    today, bf1, bf2 = timezone.localdate(), world.brugfiguur, world.brugfiguur2
+    for n in range(count):
+        _activity(world, lead=bf1, school=world.school, minutes=60, participants=4, co=[bf2], evaluated=n % 2 == 0)
+        signal_of(world.region, bf1, title=f"Signaal {n}", status=SIGNAL_STATUSES[n % len(SIGNAL_STATUSES)])
+        meeting = make_meeting(world.region, title=f"Netwerk {n}", date=today, attendees=[bf1, bf2],
+                               schools=[world.school])
+        make_action(meeting, owner=bf1, due_in_days=-1 if n % 2 else 3)
+        school = f.SchoolFactory(region=world.region, municipality=world.municipality)
+        make_agreement(world.region, school, next_evaluation_on=today - datetime.timedelta(days=1))
+        offering = offering_in(world, organisers=[bf1, bf2], title=f"Oudercafé {n}")
+        session_of(offering, days_ago=0)
+        session_of(offering, days_ago=-(n + 1))
+        make_session(world.region, recorded_by=bf1, participants=[bf1, bf2], days_ago=0)
 
 
 @pytest.mark.parametrize("persona", ["brugfiguur", "coordinator", "schoolcontact", "partner", "beleid"])
-def test_start_page_runs_the_same_queries_for_2_or_15_cases(world, persona, django_assert_max_num_queries):
+def test_start_page_runs_the_same_queries_for_2_or_15_records_of_each_kind(
+    world, persona, django_assert_max_num_queries
+):
     fc.pool_serves(world)
     _more_work(world, 2)
     client = client_for(world.persona(persona))
@@ -565,3 +600,163 @@ def test_start_page_runs_the_same_queries_for_2_or_15_cases(world, persona, djan
         assert len(more.context["brugfiguur"]["appointments"]) == 15
     if persona == "schoolcontact":
         assert len(more.context["schoolcontact"]["referrals"]) == 15
+        assert more.context["schoolcontact"]["expertise"].activities == 15
+    if persona == "brugfiguur":
+        section = more.context["brugfiguur"]
+        assert section["expertise"].activities == 15 and section["open_action_count"] == 15
+        assert len(section["open_actions"]) == 5 and len(section["group_sessions"]) == 5
+    if persona == "coordinator":
+        assert more.context["coordinator"]["evaluations_overdue_count"] == 15
+        assert len(more.context["coordinator"]["evaluations_overdue"]) == 5
+        assert more.context["coordinator"]["time"].total.minutes > response.context["coordinator"]["time"].total.minutes
+    if persona == "beleid":
+        assert more.context["beleid"]["expertise"].activities == 15
+
+
+# --- Pillars 2 and 3 on the start pages (issue 4) -------------------------------------------------
+
+
+def _hours(section) -> dict[str, Decimal]:
+    """The hours per pillar of the section's time card, leaving out pillars without time."""
+    return {row.pillar: row.figure.hours for row in section["time"].pillars if row.figure.minutes}
+
+
+def _activity(world, *, lead, school, minutes, participants, co=(), region=None, evaluated=False):
+    activity = SchoolTeamActivity.objects.create(
+        region=region or world.region, school=school, kind=ActivityKind.TRAINING, date=timezone.localdate(),
+        duration_minutes=minutes, lead=lead, participant_count=participants,
+        description="Teamcoaching-GEHEIM", evaluation_score=4 if evaluated else None, created_by=lead,
+    )
+    activity.co_facilitators.set(co)
+    return activity
+
+
+@dataclass
+class Pillars:
+    late: MeetingAction
+    soon: MeetingAction
+    sessions: list[GroupSession]
+
+
+@pytest.fixture
+def pillars(world) -> Pillars:
+    """Region A: bf1 leads two school-team activities at the school (one evaluated) and helps bf2 with
+    a third there; bf2 leads one alone at the other school. Signals in every status, a network
+    meeting today that bf1 attended with actions for bf1 (one overdue, one done), bf2 and CAW, an
+    overdue agreement evaluation at the school, and bf1's next group sessions. Region B has one of
+    everything, which must never count in A."""
+    fc.pool_serves(world)
+    today, day = timezone.localdate(), datetime.timedelta(days=1)
+    bf1, bf2 = world.brugfiguur, world.brugfiguur2
+    _activity(world, lead=bf1, school=world.school, minutes=120, participants=10, evaluated=True)
+    _activity(world, lead=bf1, school=world.school, minutes=60, participants=5)
+    _activity(world, lead=bf2, school=world.school, minutes=90, participants=8, co=[bf1])
+    _activity(world, lead=bf2, school=world.other_school, minutes=30, participants=3)
+    _activity(world, lead=world.foreign_brugfiguur, school=world.foreign_school, minutes=600, participants=50,
+              region=world.other_region)
+    for status, count in (("recorded", 2), ("discussed", 1), ("passed_on", 2), ("answered", 1),
+                          ("action_taken", 1), ("closed", 1)):
+        for n in range(count):
+            signal_of(world.region, bf1 if n == 0 else bf2, title=f"Signaal-{status}-{n}", status=status)
+    signal_of(world.other_region, world.foreign_brugfiguur, title="Signaal-elders", status="passed_on")
+    signal_of(world.other_region, world.foreign_brugfiguur, title="Signaal-elders-nieuw")
+    meeting = make_meeting(world.region, title="Netwerk-vandaag", date=today, duration_minutes=90, attendees=[bf1])
+    late = make_action(meeting, owner=bf1, description="Actie-bf1-te-laat", due_date=today - 3 * day)
+    soon = make_action(meeting, owner=bf1, description="Actie-bf1-later", due_in_days=5)
+    make_action(meeting, owner=bf1, description="Actie-bf1-gedaan", due_date=today - day, done_at=timezone.now())
+    make_action(meeting, owner=bf2, description="Actie-bf2-te-laat", due_date=today - day)
+    make_action(meeting, label="CAW", description="Actie-CAW", due_in_days=10)
+    foreign = make_meeting(world.other_region, title="Netwerk-elders", date=today,
+                           attendees=[world.foreign_brugfiguur])
+    make_action(foreign, owner=world.foreign_brugfiguur, description="Actie-elders", due_date=today - day)
+    make_agreement(world.region, world.school, next_evaluation_on=today - 10 * day)
+    make_agreement(world.region, world.other_school)
+    make_agreement(world.other_region, world.foreign_school, next_evaluation_on=today - 10 * day)
+    mine = offering_in(world, organisers=[bf1], title="Oudercafé-bf1")
+    sessions = [session_of(mine, days_ago=-2), session_of(mine, days_ago=-1, topic="Schoolkosten")]
+    session_of(offering_in(world, organisers=[bf2], title="Atelier-bf2"), days_ago=-1)
+    return Pillars(late=late, soon=soon, sessions=sorted(sessions, key=lambda s: s.date))
+
+
+def test_bridge_figure_sees_their_school_team_work_open_actions_group_sessions_and_time(world, pillars):
+    response, content = _page(world.brugfiguur)
+    section = response.context["brugfiguur"]
+    assert section["expertise"] == OwnSummary(activities=3, minutes=270, not_evaluated=2)
+    assert f'href="{reverse("expertise:activity_list")}?mine=on"' in content
+    assert section["open_actions"] == [pillars.late, pillars.soon] and section["open_action_count"] == 2
+    assert [a.overdue for a in section["open_actions"]] == [True, False]
+    assert "Actie-bf1-te-laat" in content and "overdue" in content
+    for hidden in ("Actie-bf1-gedaan", "Actie-bf2-te-laat", "Actie-CAW", "Actie-elders", "Teamcoaching-GEHEIM"):
+        assert hidden not in content
+    assert f'href="{reverse("cooperation:action_list")}"' in content
+    assert section["group_sessions"] == pillars.sessions
+    assert "Oudercafé-bf1" in content and "Atelier-bf2" not in content
+    assert _hours(section) == {"expertise": Decimal("4.5"), "groups_network": Decimal("1.5")}  # own time only
+    assert section["time"].scope == "own" and "your own time" in content
+    assert f'href="{reverse("timeuse:overview")}?period=month"' in content
+    entry = AuditEntry.objects.get(event=AuditEvent.VIEW, actor=world.brugfiguur,
+                                   subject_type="cooperation.meetingaction")
+    assert entry.changes["shown"] == [pillars.late.pk, pillars.soon.pk]
+
+
+def test_coordinator_follows_signals_overdue_evaluations_and_actions_and_the_pools_time(world, pillars):
+    response, content = _page(world.coordinator)
+    section = response.context["coordinator"]
+    assert (section["signals_recorded"], section["signals_discussed"]) == (2, 1)
+    assert f'href="{reverse("signals:signal_list")}?status=recorded"' in content
+    assert section["evaluations_overdue"] == [world.school] and section["evaluations_overdue_count"] == 1
+    assert f'href="{reverse("cooperation:agreement_overview")}?status=overdue"' in content
+    assert section["actions_overdue_count"] == 2  # bf1's and bf2's, not the done one nor region B's
+    assert reverse("cooperation:action_list") in content
+    # The whole pool's time: bf2's 90 minutes and bf1's 90 as co-facilitator both count.
+    assert _hours(section) == {"expertise": Decimal("6.5"), "groups_network": Decimal("1.5")}
+    assert "Actie-bf1-te-laat" not in content and "College Elders" not in content
+
+
+def test_school_contact_sees_the_expertise_at_their_own_school_only(world, pillars):
+    response, content = _page(world.schoolcontact)
+    section = response.context["schoolcontact"]
+    total = section["expertise"]
+    assert (total.activities, total.minutes, total.participants) == (3, 270, 23)  # not the other school's
+    assert section["expertise_school"] == world.school
+    assert f'href="{reverse("expertise:my_school")}"' in content
+    assert "Teamcoaching-GEHEIM" not in content
+    assert "time" not in section and "Time this month per pillar" not in content
+
+
+def test_policy_maker_sees_signals_passed_on_expertise_totals_and_time_per_pillar_without_names(world, pillars):
+    response, content = _page(world.beleid)
+    section = response.context["beleid"]
+    assert section["signals"] == {"passed_on": 2, "answered": 1, "action_taken": 1}
+    assert f'href="{reverse("signals:policy_list")}"' in content
+    assert (section["expertise"].activities, section["expertise"].minutes) == (4, 300)
+    assert f'href="{reverse("expertise:figures")}"' in content
+    assert _hours(section) == {"expertise": Decimal("6.5"), "groups_network": Decimal("1.5")}
+    assert section["time"].scope == "figures"
+    for name in (str(world.brugfiguur), str(world.brugfiguur2), "Signaal-", "Actie-", "Teamcoaching-GEHEIM",
+                 "Sint-Amandscollege", "Oudercafé"):
+        assert name not in content
+    assert not AuditEntry.objects.filter(event=AuditEvent.VIEW, actor=world.beleid).exists()
+
+
+def test_region_b_counts_nothing_of_region_as_pillars_2_and_3(world, pillars):
+    section = _page(world.foreign_coordinator)[0].context["coordinator"]
+    assert (section["signals_recorded"], section["signals_discussed"]) == (1, 0)
+    assert section["evaluations_overdue"] == [world.foreign_school]
+    assert section["actions_overdue_count"] == 1
+    assert _hours(section) == {"expertise": Decimal("10.0"), "groups_network": Decimal("1.5")}
+    response, content = _page(world.foreign_brugfiguur)
+    section = response.context["brugfiguur"]
+    assert section["expertise"].activities == 1
+    assert [a.description for a in section["open_actions"]] == ["Actie-elders"]
+    assert section["group_sessions"] == []
+    for name in ("Actie-bf1", "Oudercafé-bf1", "Netwerk-vandaag", "Sint-Amandscollege"):
+        assert name not in content
+
+
+def test_someone_both_coordinator_and_bridge_figure_sees_the_time_card_once(world, pillars):
+    MembershipFactory(user=world.brugfiguur, region=world.region, role=Role.COORDINATOR)
+    response, content = _page(world.brugfiguur)
+    assert response.context["coordinator"]["time"].scope == "pool"
+    assert "time" not in response.context["brugfiguur"]
+    assert content.count("Time this month per pillar") == 1

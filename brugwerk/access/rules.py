@@ -531,3 +531,13 @@ RULES.update(
         ),
     }
 )
+
+# The rules of the other domains live beside this file, one module per app; each adds its record
+# kinds to RULES when imported here, so RULES is complete wherever the policy is used.
+from brugwerk.access import (  # noqa: E402, F401, I001
+    rules_cooperation,
+    rules_expertise,
+    rules_groups,
+    rules_learning,
+    rules_signals,
+)

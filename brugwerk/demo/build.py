@@ -27,7 +27,12 @@ from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.demo import flanders
 from brugwerk.demo.casework import casework_step
+from brugwerk.demo.cooperation import cooperation_step
+from brugwerk.demo.expertise import expertise_step
+from brugwerk.demo.groups import groups_step
+from brugwerk.demo.learning import learning_step
 from brugwerk.demo.oost import demo_oost
+from brugwerk.demo.signals import signals_step
 from brugwerk.demo.spec import RegionSpec
 from brugwerk.demo.w13 import w13
 from brugwerk.env import env_str
@@ -285,6 +290,11 @@ STEPS: list[Callable[[Build], None]] = [
     pool_step,
     life_domains_step,
     casework_step,
+    expertise_step,
+    signals_step,
+    groups_step,
+    cooperation_step,
+    learning_step,
 ]
 
 

@@ -37,14 +37,24 @@ from brugwerk.cases.models import (
 from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
 from brugwerk.cases.selectors import subtract_working_days as working_days_before
 from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
+from brugwerk.cooperation.models import MeetingAction
+from brugwerk.cooperation.selectors import agreement_overview, open_actions
+from brugwerk.expertise.selectors import expertise_figures, own_activity_summary, school_summary
+from brugwerk.groups.selectors import upcoming_sessions
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone
+from brugwerk.signals.models import SignalStatus
+from brugwerk.signals.selectors import signal_counts
+from brugwerk.timeuse.periods import this_month
+from brugwerk.timeuse.selectors import Figure, PillarRow, time_overview
 
 # Agreed actions show as "to follow up" from this many days before they are due.
 FOLLOW_UP_DAYS_AHEAD = 7
 # Each list on a start page shows this many items at most, with a link to the whole list.
 START_LIST_LENGTH = 10
+# The short lists of the cards of pillars 2 and 3 (open actions, schools, group sessions).
+START_CARD_LENGTH = 5
 
 
 @dataclass
@@ -62,6 +72,32 @@ def _schools(user: Any) -> models.QuerySet[School]:
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class TimePerPillar:
+    """The time of this month up to today per pillar, for a start-page card: only the pillars and
+    their total (never the persons or schools the time overview holds)."""
+
+    start: datetime.date
+    end: datetime.date
+    total: Figure
+    pillars: list[PillarRow]
+    scope: str  # whose time: a timeuse.contract.TimeScope value
+
+
+def time_this_month(*, user: Any, region: Region, today: datetime.date | None = None) -> TimePerPillar | None:
+    """Hours per pillar from the first of this month up to today, counted as the time overview
+    counts them for the user (a bridge figure their own time, the coordinator the pool's, a policy
+    maker the region's); None for whoever may count no time. A fixed number of queries."""
+    today = today or timezone.localdate()
+    start = this_month(today).start
+    overview = time_overview(user=user, region=region, start=start, end=today, today=today)
+    if overview is None:
+        return None
+    return TimePerPillar(
+        start=start, end=today, total=overview.total, pillars=overview.pillars, scope=str(overview.scope)
+    )
 
 
 def _my_open_cases(user: Any, region: Region, today: datetime.date) -> list[Case]:
@@ -86,7 +122,9 @@ def brugfiguur_section(
     """The bridge figure's day: their open cases, what to follow up (agreed actions due within a week
     or overdue, goals past their target date), referrals out without feedback for longer than the
     region allows, today's appointments, reminders for cases without contact for the region's number
-    of days; and their place in the pool. Nine queries, however many cases."""
+    of days; and their place in the pool. Of pillars 2 and 3: their school-team activities of this
+    school year, their open network actions (overdue first) and the next sessions of the group
+    offerings they organise. A fixed number of queries, however many records."""
     today = today or timezone.localdate()
     uid = getattr(user, "pk", None)
     member = (
@@ -127,6 +165,9 @@ def brugfiguur_section(
         appointment.visible_case = mine.get(appointment.case_id)
     case_ids = set(mine) | {item.referral_out.case_id for item in overdue}
     shown.append(Shown(Case, f"{region.name}: my cases and reminders", sorted(case_ids)))
+    my_actions = open_actions(user=user, region=region, today=today, mine=True)
+    next_actions = list(my_actions[:START_CARD_LENGTH])
+    shown.append(Shown(MeetingAction, f"{region.name}: my open actions", [a.pk for a in next_actions]))
     return {
         "member": member,
         "schools": member.served if member else [],
@@ -138,13 +179,22 @@ def brugfiguur_section(
         "follow_up_count": len(actions) + len(goals),
         "overdue_feedback": overdue,
         "appointments": appointments,
+        "expertise": own_activity_summary(user=user, region=region, today=today),
+        "open_actions": next_actions,
+        "open_action_count": my_actions.count(),
+        "group_sessions": upcoming_sessions(user=user, region=region, today=today, limit=START_CARD_LENGTH),
     }
 
 
-def coordinator_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[str, Any]:
+def coordinator_section(
+    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+) -> dict[str, Any]:
     """The pool at a glance with each bridge figure's caseload (open cases, per FTE), the waiting lists
     per school and zone, referrals to triage, referrals out with overdue feedback in the region, the
-    schools nobody serves yet, and how many people lack two-factor."""
+    schools nobody serves yet, and how many people lack two-factor; of pillars 2 and 3, the signals
+    waiting for the pool, the schools whose cooperation agreement is past its evaluation date and the
+    network actions past their due date."""
+    today = today or timezone.localdate()
     members = list(
         scope(user, PoolMember, Action.VIEW)
         .filter(region=region, active=True)
@@ -177,6 +227,22 @@ def coordinator_section(*, user: Any, region: Region, shown: list[Shown]) -> dic
         "unserved_schools": unserved,
         "users_without_second_factor": users_without_second_factor_count(user=user, region=region),
         "can_see_audit": audit_page_visible(user=user, region=region),
+        **_pool_follow_up(user=user, region=region, today=today),
+    }
+
+
+def _pool_follow_up(*, user: Any, region: Region, today: datetime.date) -> dict[str, Any]:
+    """What the coordinator follows up of pillars 2 and 3: counts, and the first schools whose
+    cooperation agreement waits for its evaluation. Four queries."""
+    signals = signal_counts(user=user, region=region)
+    overdue = [row.school for row in agreement_overview(user=user, region=region, today=today)
+               if row.evaluation_overdue]
+    return {
+        "signals_recorded": signals[SignalStatus.RECORDED],
+        "signals_discussed": signals[SignalStatus.DISCUSSED],
+        "evaluations_overdue": overdue[:START_CARD_LENGTH],
+        "evaluations_overdue_count": len(overdue),
+        "actions_overdue_count": open_actions(user=user, region=region, today=today).filter(overdue=True).count(),
     }
 
 
@@ -184,8 +250,8 @@ def schoolcontact_section(
     *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The school contact's school: the bridge figures who serve it and the days they are there, its
-    fixed contact points, and the referrals the school made with their status (nothing of the case
-    behind them)."""
+    fixed contact points, the referrals the school made with their status (nothing of the case
+    behind them), and what the pool did with its school team this school year (counts)."""
     today = today or timezone.localdate()
     school_ids = principal_of(user).schools.get(region.pk, frozenset())
     serving = scope(user, PoolMember, Action.VIEW).filter(active=True).select_related("user")
@@ -207,6 +273,8 @@ def schoolcontact_section(
             Prefetch("presence_days", queryset=presence, to_attr="presence"),
         )
     )
+    own_school = schools[0] if schools else None  # the one `expertise:my_school` opens (the first by name)
+    expertise = school_summary(user=user, school=own_school, today=today) if own_school else None
     referrals = referrals_of_referrer(user=user)
     if referrals:  # the user's own referrals may be of several regions: this region's only
         here = set(
@@ -220,7 +288,12 @@ def schoolcontact_section(
     shown.append(Shown(PresenceDay, f"{region.name}: presence days at my school",
                        sorted({p.pk for s in schools for p in s.presence})))
     shown.append(Shown(Referral, f"{region.name}: referrals of my school", [r.pk for r in referrals]))
-    return {"schools": schools, "referrals": referrals}
+    return {
+        "schools": schools,
+        "referrals": referrals,
+        "expertise_school": own_school,
+        "expertise": expertise.total if expertise else None,
+    }
 
 
 def partner_section(
@@ -266,11 +339,13 @@ def partner_section(
 
 def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
     """Figures for policy makers: totals only, never a name (also of casework: open cases, contact
-    moments, referrals)."""
+    moments, referrals; the signals passed on to them per status; the school-team activities of
+    this school year)."""
     schools = scope(user, School, Action.VIEW).filter(region=region).aggregate(
         count=Count("pk"), pupils=Sum("pupil_count")
     )
     pool = scope(user, PoolMember, Action.VIEW).filter(region=region, active=True).aggregate(fte=Sum("fte"))
+    expertise = expertise_figures(user=user, region=region)
     return {
         "school_count": schools["count"],
         "pupil_count": schools["pupils"] or 0,
@@ -278,6 +353,17 @@ def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
         "zone_count": scope(user, Zone, Action.VIEW).filter(region=region).count(),
         "municipality_count": scope(user, Municipality, Action.VIEW).filter(region=region).count(),
         "casework": casework_figures(user=user, region=region),
+        "signals": _policy_signal_counts(user=user, region=region),
+        "expertise": expertise.total if expertise else None,
+    }
+
+
+def _policy_signal_counts(*, user: Any, region: Region) -> dict[str, int]:
+    counts = signal_counts(user=user, region=region)
+    return {
+        "passed_on": counts[SignalStatus.PASSED_ON],
+        "answered": counts[SignalStatus.ANSWERED],
+        "action_taken": counts[SignalStatus.ACTION_TAKEN],
     }
 
 
@@ -292,8 +378,13 @@ def beheerder_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[
     }
 
 
+# The sections that show the time card; a user with several of these roles sees it once, in the first.
+TIME_SECTIONS = ("coordinator", "brugfiguur", "beleid")
+
+
 def start_page_for(*, user: Any, region: Region | None, roles: frozenset[str]) -> dict[str, Any]:
-    """The start page of `user` in `region`: a section for each role they hold there."""
+    """The start page of `user` in `region`: a section for each role they hold there, and the time of
+    this month per pillar once (its figures are the widest the user may count, whichever role)."""
     context: dict[str, Any] = {"region": region, "roles": roles, "shown": []}
     if region is None:
         return context
@@ -310,4 +401,7 @@ def start_page_for(*, user: Any, region: Region | None, roles: frozenset[str]) -
         context["partner"] = partner_section(user=user, region=region, shown=shown)
     if Role.BELEID in roles:
         context["beleid"] = beleid_section(user=user, region=region)
+    holders = [name for name in TIME_SECTIONS if name in context]
+    if holders:
+        context[holders[0]]["time"] = time_this_month(user=user, region=region)
     return context

@@ -5,14 +5,21 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
-from brugwerk.cases.services.casefile import life_domains_ensure_defaults
 from brugwerk.regions.models import Region
 
 SYSTEM = Actor(user=None)
+# Each domain's editable lists with their defaults (life domains, expertise topics, signal themes).
+REGION_DEFAULTS = [
+    "brugwerk.cases.services.casefile.life_domains_ensure_defaults",
+    "brugwerk.expertise.services.topics_ensure_defaults",
+    "brugwerk.signals.services.signal_themes_ensure_defaults",
+    "brugwerk.learning.services.themes_ensure_defaults",
+]
 
 
 class Command(BaseCommand):
@@ -32,7 +39,8 @@ class Command(BaseCommand):
             raise CommandError(f"A region with short name {options['slug']!r} exists already.")
         region = Region.objects.create(name=options["name"], slug=options["slug"])
         record(actor=SYSTEM, actor_label="region_create", event=AuditEvent.CREATE, subject=region)
-        life_domains_ensure_defaults(region=region)
+        for ensure_defaults in REGION_DEFAULTS:
+            import_string(ensure_defaults)(region=region)
         people = [(options["admin"], options["admin_email"], Role.BEHEERDER)]
         if options["coordinator"]:
             people.append((options["coordinator"], options["coordinator_email"] or "", Role.COORDINATOR))

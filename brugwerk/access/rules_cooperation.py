@@ -1,0 +1,188 @@
+"""Access rules of network and cooperation (see brugwerk/access/rules.py for how rules work;
+docs/access.md has them as a table).
+
+- Network meetings: the pool (bridge figures, coordinator) and the policy makers of the region see
+  them all; a school contact sees the meetings about or attended by their school, a partner those
+  their organisation attended. The coordinator changes every meeting, a bridge figure the meetings
+  they attended (and records new ones). Only the coordinator deletes one.
+- A meeting's notes are the pool's working notes: only bridge figures and the coordinator read them
+  (`meeting_notes_readable`); the others see who attended, the agreements and the actions.
+- Agreements follow their meeting. Actions too, except that policy makers do not see them (they are
+  the pool's follow-up), and that an action's owner (a user of the pool) marks it done.
+- Cooperation agreements (per school, in versions): the pool and the policy makers of the region see
+  them all, a school contact their own school's. The coordinator and the bridge figures serving the
+  school write a new version; earlier versions never change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from brugwerk.access.policy import Action, Principal
+from brugwerk.access.rules import (
+    BRUGFIGUUR_ROLE,
+    COORDINATOR_ROLE,
+    NOTHING,
+    RULES,
+    ConditionRule,
+    _in_regions,
+    _per_region,
+    _served_schools,
+)
+from brugwerk.accounts.models import Role
+from brugwerk.cooperation.models import CooperationAgreement, MeetingAction, MeetingAgreement, NetworkMeeting
+
+POOL = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
+POOL_AND_POLICY = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.BELEID})
+MEETING_CREATORS = POOL
+
+Attendance = NetworkMeeting.pool_attendees.through
+SchoolAttendance = NetworkMeeting.schools.through
+OrganisationAttendance = NetworkMeeting.organisations.through
+
+
+def _meetings_of_their_school(principal: Principal, p: str) -> Q:
+    """Meetings about the school contact's school, or that their school attended."""
+    condition = NOTHING
+    for region_id, schools in principal.schools.items():
+        attended = SchoolAttendance.objects.filter(school_id__in=schools).values("networkmeeting_id")
+        condition |= Q(**{f"{p}region_id": region_id}) & (
+            Q(**{f"{p}school_id__in": schools}) | Q(**{f"{p}id__in": attended})
+        )
+    return condition
+
+
+def _meetings_of_their_organisation(principal: Principal, p: str) -> Q:
+    condition = NOTHING
+    for region_id, organisations in principal.organisations.items():
+        attended = OrganisationAttendance.objects.filter(partnerorganisation_id__in=organisations)
+        condition |= Q(**{f"{p}region_id": region_id, f"{p}id__in": attended.values("networkmeeting_id")})
+    return condition
+
+
+def _meeting_view(principal: Principal, p: str = "", region_wide: frozenset[str] = POOL_AND_POLICY) -> Q:
+    return (
+        _in_regions(principal, region_wide, f"{p}region")
+        | _meetings_of_their_school(principal, p)
+        | _meetings_of_their_organisation(principal, p)
+    )
+
+
+def _meeting_change(principal: Principal, p: str = "") -> Q:
+    """The coordinator, and the bridge figures who attended."""
+    attended = Attendance.objects.filter(user_id=principal.user_id).values("networkmeeting_id")
+    return _in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
+        _in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": attended})
+    )
+
+
+def _meeting_create(principal: Principal, obj: Any) -> bool:
+    return principal.has_role(obj.region_id, MEETING_CREATORS)
+
+
+def _changes_meeting(principal: Principal, obj: Any) -> bool:
+    """Adding an agreement or an action to a meeting: whoever may change the meeting."""
+    return obj.meeting_id is not None and NetworkMeeting.objects.filter(
+        _meeting_change(principal), pk=obj.meeting_id
+    ).exists()
+
+
+def _action_change(principal: Principal) -> Q:
+    """Marking done (and reopening): the meeting's organisers and the action's owner."""
+    own = _in_regions(principal, POOL, "meeting__region") & Q(owner_user_id=principal.user_id)
+    return _meeting_change(principal, "meeting__") | own
+
+
+def meeting_notes_readable(principal: Principal, p: str = "") -> Q:
+    """The meetings (at path `p`) whose notes the principal reads: the pool's, in its regions."""
+    return _in_regions(principal, POOL, f"{p}region")
+
+
+# --- Cooperation agreements --------------------------------------------------------------------------
+
+
+def agreement_schools(principal: Principal) -> Q:
+    """A filter on School: the schools whose cooperation agreement the principal reads."""
+    return _in_regions(principal, POOL_AND_POLICY, "region") | _per_region(principal.schools, "region_id", "pk")
+
+
+def _agreement_view(principal: Principal) -> Q:
+    return _in_regions(principal, POOL_AND_POLICY, "region") | _per_region(
+        principal.schools, "region_id", "school_id"
+    )
+
+
+def _agreement_writers(principal: Principal) -> Q:
+    """The coordinator, and a bridge figure serving the school."""
+    return _in_regions(principal, COORDINATOR_ROLE, "region") | (
+        _in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(school_id__in=_served_schools(principal))
+    )
+
+
+def _agreement_change(principal: Principal) -> Q:
+    """A new version is written on top of the current one; earlier versions never change."""
+    return Q(valid_until__isnull=True) & _agreement_writers(principal)
+
+
+def _agreement_create(principal: Principal, obj: Any) -> bool:
+    if principal.has_role(obj.region_id, COORDINATOR_ROLE):
+        return True
+    return (
+        principal.has_role(obj.region_id, BRUGFIGUUR_ROLE)
+        and obj.school_id is not None
+        and _served_schools(principal).filter(pk=obj.school_id, region_id=obj.region_id).exists()
+    )
+
+
+RULES.update(
+    {
+        NetworkMeeting: ConditionRule(
+            "region",
+            {
+                Action.VIEW: _meeting_view,
+                Action.CHANGE: _meeting_change,
+                Action.DELETE: lambda pr: _in_regions(pr, COORDINATOR_ROLE, "region"),
+            },
+            create=_meeting_create,
+            create_roles=MEETING_CREATORS,
+        ),
+        MeetingAgreement: ConditionRule(
+            "meeting__region",
+            {
+                Action.VIEW: lambda pr: _meeting_view(pr, "meeting__"),
+                Action.CHANGE: lambda pr: _meeting_change(pr, "meeting__"),
+                Action.DELETE: lambda pr: _meeting_change(pr, "meeting__"),
+            },
+            create=_changes_meeting,
+            create_roles=COORDINATOR_ROLE,
+        ),
+        MeetingAction: ConditionRule(
+            "meeting__region",
+            {
+                Action.VIEW: lambda pr: _meeting_view(pr, "meeting__", POOL),
+                Action.CHANGE: _action_change,
+                Action.DELETE: lambda pr: _meeting_change(pr, "meeting__"),
+            },
+            create=_changes_meeting,
+            create_roles=COORDINATOR_ROLE,
+        ),
+        CooperationAgreement: ConditionRule(
+            "region",
+            {Action.VIEW: _agreement_view, Action.CHANGE: _agreement_change},
+            create=_agreement_create,
+            create_roles=COORDINATOR_ROLE,
+        ),
+    }
+)
+
+
+def sees_meetings(principal: Principal, region_id: int, region_wide: frozenset[str] = POOL_AND_POLICY) -> bool:
+    """Whether the principal has any way to see meetings of the region (and so their list pages):
+    a role that sees them all, or a school or organisation that takes part in some."""
+    return (
+        principal.has_role(region_id, region_wide)
+        or bool(principal.schools.get(region_id))
+        or bool(principal.organisations.get(region_id))
+    )

@@ -1,0 +1,4 @@
+from brugwerk.cooperation.views import agreements, meetings
+
+app_name = "cooperation"
+urlpatterns = [*meetings.urlpatterns, *agreements.urlpatterns]

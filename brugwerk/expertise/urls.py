@@ -1,0 +1,4 @@
+from brugwerk.expertise import views
+
+app_name = "expertise"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,461 @@
+"""Reads of group offerings. Every selector takes the `user` and starts from `access.scope`, so it
+returns only what that user may see; lists run a fixed number of queries, however many offerings,
+sessions or participants there are.
+
+Counts (sessions, people present, participants) are made over all of an offering's records: they
+name nobody, so whoever sees the offering sees them. A linked participant's name comes only from the
+participants the user may see, that is from the cases they may see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case as CaseWhen,
+)
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from brugwerk.access import Action, get_object_or_404, principal_of, scope
+from brugwerk.accounts.models import Role, User
+from brugwerk.cases.models import Case, CaseStatus, LifeDomain
+from brugwerk.groups.models import (
+    AnonymousAttendance,
+    AttendanceStatus,
+    AttendeeRole,
+    Gender,
+    GroupAttendance,
+    GroupOffering,
+    GroupParticipant,
+    GroupSession,
+    OfferingKind,
+)
+from brugwerk.network.models import PartnerOrganisation
+from brugwerk.pool.models import PoolMember
+from brugwerk.regions.models import Region, School
+from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
+
+FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
+# Policy makers see no count below this (a small cell could point at a person).
+SMALL_CELL = 5
+
+
+def _number(queryset: QuerySet, group: str, value: Any) -> Coalesce:
+    """One number per outer row from a correlated `queryset`, 0 when it has no rows."""
+    counted = queryset.order_by().values(group).annotate(n=value).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _period(prefix: str, start: datetime.date | None, end: datetime.date | None) -> Q:
+    condition = Q()
+    if start is not None:
+        condition &= Q(**{f"{prefix}date__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{prefix}date__lte": end})
+    return condition
+
+
+# --- The list of offerings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferingFilter:
+    kind: str = ""
+    school: School | None = None
+    start: datetime.date | None = None  # offerings with a session from this day ...
+    end: datetime.date | None = None  # ... up to this day; the figures count those sessions only
+    query: str = ""
+
+
+def offerings_for(
+    *, user: Any, region: Region, filters: OfferingFilter | None = None, today: datetime.date | None = None
+) -> QuerySet[GroupOffering]:
+    """The offerings of `region` the user may see, with per offering its number of sessions, the
+    first and last date, the next session from `today` and how many people were present in all
+    (linked participants and anonymous counts). Three queries with the organisers and partners."""
+    filters = filters or OfferingFilter()
+    today = today or timezone.localdate()
+    offerings = scope(user, GroupOffering).filter(region=region)
+    if filters.kind:
+        offerings = offerings.filter(kind=filters.kind)
+    if filters.school is not None:
+        offerings = offerings.filter(school=filters.school)
+    if filters.query:
+        offerings = offerings.filter(Q(title__icontains=filters.query) | Q(place__icontains=filters.query))
+    in_period = _period("", filters.start, filters.end)
+    sessions = GroupSession.objects.filter(in_period, offering=OuterRef("pk"))
+    if filters.start is not None or filters.end is not None:
+        offerings = offerings.filter(Exists(sessions))
+    present = GroupAttendance.objects.filter(
+        _period("session__", filters.start, filters.end), session__offering=OuterRef("pk"),
+        status=AttendanceStatus.PRESENT,
+    )
+    anonymous = AnonymousAttendance.objects.filter(
+        _period("session__", filters.start, filters.end), session__offering=OuterRef("pk")
+    )
+    upcoming = GroupSession.objects.filter(offering=OuterRef("pk"), date__gte=today).order_by("date", "start_time")
+    return (
+        offerings.annotate(
+            session_count=_number(sessions, "offering", Count("pk")),
+            first_date=Subquery(sessions.order_by().values("offering").annotate(d=Min("date")).values("d")),
+            last_date=Subquery(sessions.order_by().values("offering").annotate(d=Max("date")).values("d")),
+            next_date=Subquery(upcoming.values("date")[:1]),
+            present_linked=_number(present, "session__offering", Count("pk")),
+            present_anonymous=_number(anonymous, "session__offering", Sum("count")),
+        )
+        .annotate(present_total=F("present_linked") + F("present_anonymous"))
+        .select_related("school")
+        .prefetch_related(
+            Prefetch("organisers", queryset=User.objects.order_by("first_name", "last_name")),
+            Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name")),
+        )
+        .order_by(F("next_date").asc(nulls_last=True), "-last_date", "title", "pk")
+    )
+
+
+# --- One offering --------------------------------------------------------------------------------------
+
+
+def offering_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> GroupOffering:
+    """One offering `user` may `action`, with its lists; 404 when missing or forbidden."""
+    queryset = GroupOffering.objects.select_related("school", "region", "created_by").prefetch_related(
+        Prefetch("organisers", queryset=User.objects.order_by("first_name", "last_name")),
+        Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name")),
+        Prefetch("life_domains", queryset=LifeDomain.objects.order_by("position", "name")),
+    )
+    return get_object_or_404(user, queryset, action, pk=pk)
+
+
+@dataclass(frozen=True)
+class OfferingTotals:
+    sessions: int = 0
+    sessions_held: int = 0  # up to today
+    present: int = 0  # people present over all sessions held (a person coming twice counts twice)
+    average_present: Decimal = Decimal("0.0")
+    hours: Decimal = Decimal("0.0")
+    linked_participants: int = 0
+    by_role: dict[str, int] = field(default_factory=dict)  # anonymous counts per AttendeeRole
+    by_gender: dict[str, int] = field(default_factory=dict)  # anonymous counts per Gender
+    evaluation_forms: int = 0
+    average_score: Decimal | None = None
+
+
+def _sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSession]:
+    attendance = GroupAttendance.objects.filter(session=OuterRef("pk"))
+    return queryset.annotate(
+        present_linked=_number(attendance.filter(status=AttendanceStatus.PRESENT), "session", Count("pk")),
+        absent=_number(attendance.filter(status=AttendanceStatus.ABSENT), "session", Count("pk")),
+        excused=_number(attendance.filter(status=AttendanceStatus.EXCUSED), "session", Count("pk")),
+        present_anonymous=_number(AnonymousAttendance.objects.filter(session=OuterRef("pk")), "session",
+                                  Sum("count")),
+    ).annotate(present_total=F("present_linked") + F("present_anonymous"))
+
+
+def offering_detail(*, user: Any, pk: Any, today: datetime.date | None = None) -> GroupOffering:
+    """An offering with its sessions and what was counted: `session_list` (each with `present_total`,
+    `present_linked`, `present_anonymous`, `absent`, `excused`), `participant_list` (the linked
+    participants whose case the user may see, with `sessions_present`), `hidden_participants` (how
+    many others) and `totals`. Nine queries, however many sessions or participants."""
+    today = today or timezone.localdate()
+    offering = offering_get(user=user, pk=pk)
+    sessions = list(_sessions_with_counts(offering.sessions.all()).order_by("date", "start_time", "pk"))
+    participants = list(
+        scope(user, GroupParticipant)
+        .filter(offering=offering)
+        .select_related("case__young_person", "case__school")
+        .annotate(
+            sessions_present=_number(
+                GroupAttendance.objects.filter(participant=OuterRef("pk"), status=AttendanceStatus.PRESENT),
+                "participant", Count("pk"),
+            )
+        )
+        .order_by("case__young_person__first_name", "case__young_person__last_name", "pk")
+    )
+    linked = GroupParticipant.objects.filter(offering=offering).count()
+    anonymous = (
+        AnonymousAttendance.objects.filter(session__offering=offering, session__date__lte=today)
+        .order_by()
+        .values("role", "gender")
+        .annotate(n=Sum("count"))
+    )
+    by_role: dict[str, int] = dict.fromkeys(AttendeeRole.values, 0)
+    by_gender: dict[str, int] = dict.fromkeys(Gender.values, 0)
+    for row in anonymous:
+        by_role[row["role"]] += row["n"]
+        by_gender[row["gender"]] += row["n"]
+    held = [s for s in sessions if s.date <= today]
+    present = sum(s.present_total for s in held)
+    forms = sum(s.evaluation_forms or 0 for s in held if s.evaluation_score is not None)
+    scored = sum((s.evaluation_score * s.evaluation_forms for s in held if s.evaluation_score is not None),
+                 Decimal("0"))
+    offering.session_list = sessions
+    offering.participant_list = participants
+    offering.hidden_participants = max(0, linked - len(participants))
+    offering.totals = OfferingTotals(
+        sessions=len(sessions),
+        sessions_held=len(held),
+        present=present,
+        average_present=(Decimal(present) / len(held)).quantize(Decimal("0.1")) if held else Decimal("0.0"),
+        hours=(Decimal(sum(s.duration_minutes for s in held)) / 60).quantize(Decimal("0.1")),
+        linked_participants=linked,
+        by_role=by_role,
+        by_gender=by_gender,
+        evaluation_forms=forms,
+        average_score=(scored / forms).quantize(Decimal("0.1")) if forms else None,
+    )
+    return offering
+
+
+# --- Sessions -------------------------------------------------------------------------------------------
+
+
+def session_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> GroupSession:
+    """One session `user` may `action`, with its offering; 404 when missing or forbidden."""
+    queryset = GroupSession.objects.select_related("offering__school", "offering__region")
+    return get_object_or_404(user, queryset, action, pk=pk)
+
+
+@dataclass(frozen=True)
+class Category:
+    role: str
+    gender: str
+    age_group: str
+    grade: int
+
+
+def attendance_sheet(*, user: Any, pk: Any) -> GroupSession:
+    """A session to take attendance of (404 unless the user may change it): `participant_rows` (the
+    linked participants the user sees, with this session's `status`, "" when not recorded),
+    `hidden_participants` (linked participants of cases the user does not see), `count_rows` (the
+    anonymous counts so far) and `usual_categories` (the categories counted at the other sessions
+    of the series, most used first). Six queries, however many participants."""
+    session = session_get(user=user, pk=pk, action=Action.CHANGE)
+    status = GroupAttendance.objects.filter(session=session, participant=OuterRef("pk")).values("status")[:1]
+    session.participant_rows = list(
+        scope(user, GroupParticipant)
+        .filter(offering_id=session.offering_id)
+        .select_related("case__young_person", "case__school")
+        .annotate(status=Coalesce(Subquery(status), Value("")))
+        .order_by("case__young_person__first_name", "case__young_person__last_name", "pk")
+    )
+    linked = GroupParticipant.objects.filter(offering_id=session.offering_id).count()
+    session.hidden_participants = max(0, linked - len(session.participant_rows))
+    session.count_rows = list(session.anonymous_counts.all())
+    usual = (
+        AnonymousAttendance.objects.filter(session__offering_id=session.offering_id)
+        .exclude(session=session)
+        .order_by()
+        .values("role", "gender", "age_group", "grade")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "role", "gender", "age_group", "grade")
+    )
+    session.usual_categories = [
+        Category(row["role"], row["gender"], row["age_group"], row["grade"]) for row in usual
+    ]
+    return session
+
+
+def upcoming_sessions(
+    *, user: Any, region: Region, today: datetime.date | None = None, limit: int = 5
+) -> list[GroupSession]:
+    """The next sessions of the offerings the user organises (for their start page). One query."""
+    today = today or timezone.localdate()
+    organised = scope(user, GroupOffering).filter(region=region, organisers=getattr(user, "pk", None))
+    return list(
+        scope(user, GroupSession)
+        .filter(offering__in=organised.values("pk"), date__gte=today)
+        .select_related("offering__school")
+        .order_by("date", "start_time", "pk")[:limit]
+    )
+
+
+# --- Choices for forms ------------------------------------------------------------------------------------
+
+
+def organiser_choices(*, user: Any, region: Region) -> QuerySet[User]:
+    """The brugfiguren of the region's pool who can organise an offering."""
+    members = scope(user, PoolMember).filter(region=region, active=True)
+    return (
+        User.objects.filter(
+            is_active=True, pk__in=members.values("user_id"),
+            memberships__region=region, memberships__role=Role.BRUGFIGUUR, memberships__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def cases_to_add(*, user: Any, region: Region, school: School | None = None, query: str = "") -> QuerySet[Case]:
+    """Open cases of `region` the user may see, to link to an offering: those of `school` first, then
+    by name; only those whose young person's name contains `query` when one is given."""
+    cases = scope(user, Case).filter(region=region, status=CaseStatus.OPEN)
+    query = (query or "").strip()
+    for word in query.split()[:3]:
+        cases = cases.filter(
+            Q(young_person__first_name__icontains=word) | Q(young_person__last_name__icontains=word)
+        )
+    school_id = getattr(school, "pk", None)
+    return (
+        cases.select_related("young_person", "school")
+        .annotate(at_school=CaseWhen(When(school_id=school_id, then=0), default=1, output_field=IntegerField()))
+        .order_by("at_school", "young_person__first_name", "young_person__last_name", "pk")
+    )
+
+
+# --- Figures without names ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    kind: str
+    label: str
+    offerings: int
+    sessions: int
+    present: int
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    start: datetime.date
+    end: datetime.date
+    rows: list[KindFigures]
+    offerings: int
+    sessions: int
+    present: int
+    hours: Decimal
+    schools: int  # schools with at least one session in the period
+    by_gender: dict[str, int | None]  # anonymous counts per Gender; None when a small cell is hidden
+    by_role: dict[str, int | None]
+
+
+def _small_cells_hidden(counts: dict[str, int]) -> dict[str, int | None]:
+    return {key: (None if 0 < value < SMALL_CELL else value) for key, value in counts.items()}
+
+
+def group_figures_allowed(*, user: Any, region: Region | None) -> bool:
+    """Whether the user sees the region's group work in figures (policy makers and the coordinator)."""
+    return principal_of(user).has_role(getattr(region, "pk", None), FIGURES_ROLES)
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The school year of `today` (from 1 September), up to `today`."""
+    today = today or timezone.localdate()
+    start_year = today.year if today.month >= 9 else today.year - 1
+    return datetime.date(start_year, 9, 1), today
+
+
+def group_figures(
+    *, user: Any, region: Region, start: datetime.date | None = None, end: datetime.date | None = None
+) -> GroupFigures | None:
+    """Totals of the region's group offerings in a period that name nobody, for its policy makers
+    and its coordinator (None for anyone else): per kind the offerings, sessions held, people
+    present and hours. Policy makers see no group record, so these counts are made over the
+    region's records without the record-level policy, and only counts leave this function; small
+    cells of the anonymous breakdowns are hidden. Four queries."""
+    if not group_figures_allowed(user=user, region=region):
+        return None
+    default_start, default_end = default_period()
+    start, end = start or default_start, end or default_end
+    sessions = GroupSession.objects.filter(offering__region=region, date__gte=start, date__lte=end)
+    present = GroupAttendance.objects.filter(session=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+    anonymous = AnonymousAttendance.objects.filter(session=OuterRef("pk"))
+    per_kind = (
+        sessions.annotate(
+            linked=_number(present, "session", Count("pk")), counted=_number(anonymous, "session", Sum("count"))
+        )
+        .order_by()
+        .values("offering__kind")
+        .annotate(
+            offerings=Count("offering", distinct=True),
+            sessions=Count("pk"),
+            present=Sum(F("linked") + F("counted")),
+            minutes=Sum("duration_minutes"),
+        )
+    )
+    found = {row["offering__kind"]: row for row in per_kind}
+    labels = dict(OfferingKind.choices)
+    rows = [
+        KindFigures(
+            kind=kind, label=str(labels[kind]), offerings=found[kind]["offerings"], sessions=found[kind]["sessions"],
+            present=found[kind]["present"] or 0,
+            hours=(Decimal(found[kind]["minutes"] or 0) / 60).quantize(Decimal("0.1")),
+        )
+        for kind in OfferingKind.values
+        if kind in found
+    ]
+    breakdown = (
+        AnonymousAttendance.objects.filter(session__in=sessions.values("pk"))
+        .order_by()
+        .values("role", "gender")
+        .annotate(n=Sum("count"))
+    )
+    by_role: dict[str, int] = dict.fromkeys(AttendeeRole.values, 0)
+    by_gender: dict[str, int] = dict.fromkeys(Gender.values, 0)
+    for row in breakdown:
+        by_role[row["role"]] += row["n"]
+        by_gender[row["gender"]] += row["n"]
+    schools = sessions.filter(offering__school__isnull=False).values("offering__school").distinct().count()
+    return GroupFigures(
+        start=start,
+        end=end,
+        rows=rows,
+        offerings=sessions.values("offering").distinct().count(),
+        sessions=sum(r.sessions for r in rows),
+        present=sum(r.present for r in rows),
+        hours=sum((r.hours for r in rows), Decimal("0.0")),
+        schools=schools,
+        by_gender=_small_cells_hidden(by_gender),
+        by_role=_small_cells_hidden(by_role),
+    )
+
+
+# --- Time (issue 4 item 6) ---------------------------------------------------------------------------------
+
+
+def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+    """Group work in [start, end]: each session's duration counts for each of its organisers. One
+    row per (kind, school, organiser), summed by the database, over the offerings the user may count
+    (`timeuse.contract.countable`: the whole region for the coordinator and policy makers, what the
+    policy lets a brugfiguur see, nothing for anyone else)."""
+    offerings = countable(user=user, region=region, model=GroupOffering).filter(region=region)
+    rows = (
+        GroupSession.objects.filter(offering__in=offerings.values("pk"), date__gte=start, date__lte=end)
+        .filter(offering__organisers__isnull=False)
+        .order_by()
+        .values("offering__kind", "offering__school_id", "offering__organisers")
+        .annotate(minutes=Sum("duration_minutes"), activities=Count("pk"))
+        .order_by("offering__kind", "offering__school_id", "offering__organisers")
+    )
+    labels = dict(OfferingKind.choices)
+    return [
+        TimeSpent(
+            pillar=Pillar.GROUPS_NETWORK,
+            kind=str(labels.get(row["offering__kind"], row["offering__kind"])),
+            school_id=row["offering__school_id"],
+            person_id=row["offering__organisers"],
+            minutes=row["minutes"] or 0,
+            activities=row["activities"],
+        )
+        for row in rows
+    ]

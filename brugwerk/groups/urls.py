@@ -1,0 +1,4 @@
+from brugwerk.groups import views
+
+app_name = "groups"
+urlpatterns = views.urlpatterns

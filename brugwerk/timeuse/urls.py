@@ -1,0 +1,4 @@
+from brugwerk.timeuse import views
+
+app_name = "timeuse"
+urlpatterns = views.urlpatterns
