@@ -2,12 +2,14 @@
 server. Every page a test visits is checked with axe-core (zero violations) and photographed under
 var/screenshots/<test>/ so anyone can look at what users see."""
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -123,3 +125,32 @@ def log_in(visitor: Visitor, username: str, password: str, *, device=None) -> No
         visitor.page.get_by_label(re.compile("code", re.I)).fill(totp_now(device))
         visitor.page.get_by_role("button", name=re.compile("Bevestig|Confirm")).click()
     visitor.page.wait_for_url(re.compile(r"/$"))
+
+
+DEMO_PASSWORD = "brugwerk-demo"
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The W13 demo (and Demo-Oost), loaded into the test database; logins use DEMO_PASSWORD."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def open_as(browser, live_server, request):
+    """A fresh browser (own cookies) logged in as a demo user, desktop or phone: each step of a
+    journey is done by the role that does it."""
+    contexts = []
+
+    def open_as(username: str, *, phone: bool = False) -> Visitor:
+        context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="nl-BE")
+        contexts.append(context)
+        visitor = Visitor(context.new_page(), live_server, request.node.name)
+        visitor.count = len(contexts) * 100  # screenshots of each role sort after the previous one's
+        log_in(visitor, username, DEMO_PASSWORD)
+        return visitor
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -1,23 +1,15 @@
 """Journeys through the directory: a school contact on a phone finds their CAW contact point; a
 brugfiguur switches the interface to English and back."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brugwerk.accounts.models import User
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
 
 
 def test_school_contact_finds_the_caw_contact_for_their_school_on_a_phone(demo, phone_visitor, settings):

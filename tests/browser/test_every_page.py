@@ -4,13 +4,11 @@ Each demo login crawls the links it is shown, starting at its start page. Pages 
 pattern and at most PER_PATTERN of each are visited, so the crawl stays short while every kind of
 page is seen by every role that can reach it."""
 
-import io
 import re
 from collections import deque
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from brugwerk.audit.services import verify_chain
@@ -24,12 +22,6 @@ DEMO_USERS = [
 PER_PATTERN = 2
 MAX_PAGES = 60
 SKIP = re.compile(r"/(uitloggen|logout)|/static/|\.(csv|ics|pdf|xlsx)$|export|download", re.I)
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
 
 
 def pattern_of(path: str) -> str:

@@ -9,10 +9,8 @@ under var/screenshots/<test name>/. Form fields are found by their name, so the 
 in Dutch and English."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from brugwerk.accounts.models import User
@@ -20,37 +18,12 @@ from brugwerk.audit.services import verify_chain
 from brugwerk.demo import w13
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, SchoolTeamActivity
 from brugwerk.regions.models import Region, School
-from tests.browser.conftest import DESKTOP, PHONE, Visitor, log_in
+from tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "brugwerk-demo"
 DESCRIPTION = "Vorming ‘Armoede in de klas’ voor het lerarenteam van de eerste graad; vervolg in maart."
 EVALUATION = "Het team vond de voorbeelden herkenbaar en vraagt een vervolg over schoolkosten."
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    """A fresh browser (own cookies) logged in as `username`, desktop or phone."""
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False) -> Visitor:
-        context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="nl-BE")
-        contexts.append(context)
-        visitor = Visitor(context.new_page(), live_server, request.node.name)
-        visitor.count = len(contexts) * 100  # screenshots of each role sort after the previous one's
-        log_in(visitor, username, PASSWORD)
-        return visitor
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def f(name: str) -> str:

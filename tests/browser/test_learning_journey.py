@@ -6,47 +6,19 @@ Every page visited is checked by axe-core (zero violations), for console errors,
 under var/screenshots/<test name>/. Form fields are found by their name; texts are matched in Dutch or
 English, so the test does not depend on the compiled catalog."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.learning.models import LearningKind, LearningSession
 from brugwerk.regions.models import Municipality, Region
-from tests.browser.conftest import DESKTOP, PHONE, Visitor, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "brugwerk-demo"
 QUESTION = "Een leerling van vijftien wil stoppen met school; thuis weet niemand het. Hoe breng ik dit ter sprake?"
 LEARNED = "Niet meteen oplossen: eerst vragen wat de leerling zelf wil, dan samen kiezen wie het vertelt."
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    """A fresh browser (own cookies) logged in as `username`, desktop or phone."""
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False) -> Visitor:
-        context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="nl-BE")
-        contexts.append(context)
-        visitor = Visitor(context.new_page(), live_server, request.node.name)
-        visitor.count = len(contexts) * 100  # screenshots of each person sort after the previous one's
-        log_in(visitor, username, PASSWORD)
-        return visitor
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def f(name: str) -> str:

@@ -8,46 +8,19 @@ count, records the answer, and gets a 404 on a case address → the coordinator 
 Every page visited is checked by axe-core (zero violations), for console errors, and screenshotted
 under var/screenshots/<test name>/. Form fields are found by their name."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import Case
 from brugwerk.regions.models import Region
 from brugwerk.signals.models import Signal, SignalBacking, SignalEvidence, SignalResponse, SignalStatus
-from tests.browser.conftest import DESKTOP, PHONE, Visitor, log_in
+from tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "brugwerk-demo"
 TITLE = "Geen studieplek thuis voor leerlingen in Kortrijk-Overleie"
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    """A fresh browser (own cookies) logged in as `username`, desktop or phone."""
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False) -> Visitor:
-        context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="nl-BE")
-        contexts.append(context)
-        visitor = Visitor(context.new_page(), live_server, request.node.name)
-        visitor.count = len(contexts) * 100  # screenshots of each role sort after the previous one's
-        log_in(visitor, username, PASSWORD)
-        return visitor
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def f(name: str) -> str:

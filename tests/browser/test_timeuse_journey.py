@@ -3,11 +3,9 @@ year, picks this month, makes a mistake in the dates and corrects it; a policy m
 totals on a phone (no persons); a brugfiguur sees their own time. Every page is checked by axe-core
 and photographed under var/screenshots/<test name>/."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from brugwerk.accounts.models import User
 from tests.browser.conftest import DESKTOP, PHONE, Visitor, log_in
@@ -16,12 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "brugwerk-demo"
 URL = "/tijd/"
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=io.StringIO())
 
 
 def test_time_use_for_the_coordinator_a_policy_maker_and_a_brugfiguur(demo, browser, live_server, request):
