@@ -5,6 +5,7 @@ Production (BRUGWERK_ENV=production): DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS
 every security setting is at its strict value so that `check --deploy --fail-level WARNING` passes.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set; static files are
+    # answered by WhiteNoise above and keep their caching.
+    "brugwerk.accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,15 +142,19 @@ if not BRUGWERK_REQUIRE_2FA and not BRUGWERK_DEMO_MODE:
 OTP_TOTP_ISSUER = "Brugwerk"
 
 AXES_FAILURE_LIMIT = env_int("BRUGWERK_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5  # hours
-# Lock the account, not the address: the staff of one school often share one public address, and one
-# person's typos must not lock out the whole school. Guessing across many accounts gains little, since
-# every role that sees personal data needs a second factor too. Hence axes' W006 is silenced.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = 0.5  # hours: a lock lifts by itself after half an hour
+# Lock an account at one address, not the account everywhere and not the address for everyone: five
+# wrong passwords for an account from one address stop that account being tried from that address,
+# so it is not guessed there, while a stranger's failures elsewhere do not lock the owner out (a lock
+# per username alone let anyone lock any account at will), and one person's typos do not lock out
+# the other staff of a school who share its public address. Guessing across many addresses gains
+# little: every role that sees personal data needs a second factor too.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account, not per spelling: "An", "an" and her e-mail address share one lockout.
+# A login that matches no account is counted (and stored) as a keyed digest, never in clear.
 AXES_USERNAME_CALLABLE = "brugwerk.accounts.backends.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username"]  # nor in the form data axes keeps with each attempt
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -238,6 +246,26 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "brugwerk@localhost")
+
+# --- The audit trail's anchors outside the database (docs/architecture.md, "The audit chain") ------
+# Every entry's hash is an HMAC under BRUGWERK_AUDIT_KEY (or BRUGWERK_AUDIT_KEY_FILE), a key that is never
+# in the database; production refuses to start without it. The tests use a fixed key, so runs repeat;
+# otherwise (the demo, development) a random key is made in VAR_DIR/audit.key on first use.
+TESTING = ENVIRONMENT == "test" or "pytest" in sys.modules
+BRUGWERK_AUDIT_KEY = env_str("BRUGWERK_AUDIT_KEY", required=PRODUCTION)
+if PRODUCTION and len(BRUGWERK_AUDIT_KEY or "") < 32:
+    raise ConfigurationError("BRUGWERK_AUDIT_KEY must be at least 32 characters long.")
+if not BRUGWERK_AUDIT_KEY and TESTING:
+    BRUGWERK_AUDIT_KEY = "brugwerk-test-audit-key-not-secret"
+BRUGWERK_AUDIT_KEY_PATH = VAR_DIR / "audit.key"
+# Checkpoints of the chain's head (`manage.py audit_checkpoint`, and a task after every N entries; 0 = none)
+# go to a file outside the database and, when BRUGWERK_DPO_EMAIL is set, by mail to the data-protection
+# officer. Tests get no file unless a test sets one, so no run sees another's checkpoints.
+BRUGWERK_AUDIT_CHECKPOINT_FILE = env_str(
+    "BRUGWERK_AUDIT_CHECKPOINT_FILE", None if TESTING else str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+BRUGWERK_AUDIT_CHECKPOINT_EVERY = env_int("BRUGWERK_AUDIT_CHECKPOINT_EVERY", 1000)
+BRUGWERK_DPO_EMAIL = env_str("BRUGWERK_DPO_EMAIL")
 
 LOGGING = {
     "version": 1,

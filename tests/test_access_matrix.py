@@ -28,7 +28,7 @@ import tests.conftest
 import tests.records
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.access.rules import RULES
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.accounts.models import Membership, Role, RoleInvitation, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
@@ -80,7 +80,9 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "PartnerOrganisation":       ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
     "ContactPoint":              ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
     "PoolMember":                ("V",       "V C U D",   "V",           "V",     "V",    "V C U D"),
-    "Membership":                ("—",       "V C D",     "—",           "—",     "—",    "V C D"),
+    # A role that sees case content (the new record is a brugfiguur role): only the coordinator grants
+    # it. The beheerder grants the beheerder and beleid roles (test_who_grants_which_role).
+    "Membership":                ("—",       "V C D",     "—",           "—",     "—",    "V D"),
     "User":                      ("—",       "V C",       "—",           "—",     "—",    "V C U"),
     "AuditEntry":                ("—",       "V E",       "—",           "—",     "—",    "—"),
     "AuditEntry (account event)": ("—",      "V E",       "—",           "—",     "—",    "V"),
@@ -421,10 +423,57 @@ def test_user_with_roles_in_another_region_is_added_only_by_this_regions_coordin
                      role=Role.BRUGFIGUUR)
     moved = User.objects.get(pk=world.foreign_brugfiguur.pk)
     assert can(moved, Action.VIEW, world.school)
-    # ... whereas someone without any role may be added by the administrator too.
+    # ... whereas someone without any role may be added by the administrator too (to a role that sees
+    # no case content).
     newcomer = f.UserFactory()
-    membership_grant(actor=actor_beheerder, user=newcomer, region=world.region, role=Role.BRUGFIGUUR)
+    membership_grant(actor=actor_beheerder, user=newcomer, region=world.region, role=Role.BELEID)
     assert Membership.objects.filter(user=newcomer, region=world.region, revoked_at__isnull=True).exists()
+    foreign_beleid = f.user_with_role(Role.BELEID, world.other_region)
+    with pytest.raises(PermissionDenied):
+        membership_grant(actor=actor_beheerder, user=foreign_beleid, region=world.region, role=Role.BELEID)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_who_grants_which_role(world, role):
+    """A role that sees case content only the region's coordinator grants; the others (beheerder,
+    beleid) both managers. Asked of the record kind, CREATE means "every role": the coordinator."""
+    newcomer = f.UserFactory()
+    sees_case_content = role in {Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER}
+    membership = Membership(user=newcomer, region=world.region, role=role)
+    invitation = RoleInvitation(region=world.region, role=role, user=newcomer)
+    assert can(world.coordinator, Action.CREATE, membership)
+    assert can(world.coordinator, Action.CREATE, invitation)
+    assert can(world.beheerder, Action.CREATE, membership) is not sees_case_content
+    assert can(world.beheerder, Action.CREATE, invitation) is not sees_case_content
+    for persona in ("brugfiguur", "schoolcontact", "partner", "beleid", "foreign_coordinator"):
+        assert not can(world.persona(persona), Action.CREATE, membership)
+        assert not can(world.persona(persona), Action.CREATE, invitation)
+    assert can(world.coordinator, Action.CREATE, Membership, region=world.region)
+    assert not can(world.beheerder, Action.CREATE, Membership, region=world.region)
+    if sees_case_content:
+        with pytest.raises(PermissionDenied):
+            membership_grant(actor=Actor(user=world.beheerder), user=newcomer, region=world.region, role=role,
+                             school=world.school, organisation=world.organisation)
+        assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_the_invitee_sees_and_answers_their_own_invitation_and_managers_see_it_only(world):
+    invitee = f.user_with_role(Role.BRUGFIGUUR, world.other_region)
+    invitation = RoleInvitation.objects.create(region=world.region, role=Role.BELEID, login=invitee.email,
+                                               user=invitee, invited_by=world.coordinator)
+    for action in (Action.VIEW, Action.CHANGE):
+        assert can(invitee, action, invitation)
+        assert scope(invitee, RoleInvitation, action).filter(pk=invitation.pk).exists()
+    for persona in ("coordinator", "beheerder"):
+        manager = world.persona(persona)
+        assert can(manager, Action.VIEW, invitation)
+        assert not can(manager, Action.CHANGE, invitation)  # only the invitee accepts or declines
+        assert not scope(manager, RoleInvitation, Action.CHANGE).exists()
+    for persona in ("brugfiguur", "beleid", "foreign_coordinator", "foreign_brugfiguur"):
+        assert not can(world.persona(persona), Action.VIEW, invitation)
+        assert not scope(world.persona(persona), RoleInvitation).exists()
+    for action in (Action.DELETE, Action.EXPORT):
+        assert not can(invitee, action, invitation)
 
 
 @pytest.mark.parametrize(

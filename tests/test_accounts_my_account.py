@@ -94,3 +94,51 @@ def test_password_confirmation_does_not_redirect_to_another_site(world):
         {"password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and response.url == reverse("home:start")
+
+
+# --- My e-mail address: only I change it, after re-entering my password ----------------------------
+
+
+def test_changing_my_email_asks_for_my_password_first_and_tells_the_old_address(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(world.brugfiguur)
+    url = reverse("accounts:my_email")
+    response = client.post(url, {"email": "bram@nieuw.test"})
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:confirm_password"))
+    world.brugfiguur.refresh_from_db()
+    assert world.brugfiguur.email == "bf1@brugwerk.test"
+    client.post(reverse("accounts:confirm_password"), {"password": PASSWORD, "next": url})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "bram@nieuw.test"})
+    assert response.status_code == 302 and response.url == reverse("accounts:my_account")
+    world.brugfiguur.refresh_from_db()
+    assert world.brugfiguur.email == "bram@nieuw.test"
+    entry = AuditEntry.objects.get(event=AuditEvent.UPDATE, subject_id=str(world.brugfiguur.pk))
+    assert entry.changes == {"email": {"old": "bf1@brugwerk.test", "new": "bram@nieuw.test"}}
+    assert (entry.actor_id, entry.region_id) == (world.brugfiguur.pk, world.region.pk)
+    assert sorted(m.to[0] for m in mailoutbox) == ["bf1@brugwerk.test", "bram@nieuw.test"]
+    assert all("Done by: yourself" in m.body and "contact your coordinator" in m.body for m in mailoutbox)
+
+
+@pytest.mark.parametrize("email", ["BF2@brugwerk.test", "geen-adres", ""])
+def test_my_email_must_be_a_free_address(world, email):
+    client = client_for(world.brugfiguur)
+    client.post(reverse("accounts:confirm_password"), {"password": PASSWORD, "next": "/"})
+    response = client.post(reverse("accounts:my_email"), {"email": email})
+    assert response.status_code == 200 and response.context["form"].errors["email"]
+    world.brugfiguur.refresh_from_db()
+    assert world.brugfiguur.email == "bf1@brugwerk.test"
+    assert not AuditEntry.objects.filter(event=AuditEvent.UPDATE).exists()
+
+
+def test_my_account_shows_my_open_invitations_only(world):
+    from brugwerk.accounts.models import RoleInvitation
+
+    mine = RoleInvitation.objects.create(region=world.other_region, role=Role.BELEID, login="bf1",
+                                         user=world.brugfiguur, invited_by=world.foreign_coordinator)
+    RoleInvitation.objects.create(region=world.other_region, role=Role.BELEID, login="bf2",
+                                  user=world.brugfiguur2, invited_by=world.foreign_coordinator)
+    response = client_for(world.brugfiguur).get(reverse("accounts:my_account"))
+    assert [i.pk for i in response.context["invitations"]] == [mine.pk]
+    assert reverse("accounts:invitation_answer", args=[mine.pk]) in response.content.decode()

@@ -1,16 +1,22 @@
 """User management pages: the managers (coordinator, administrator) of a region see, add and change
 its people; everyone else, and managers of other regions, get a 404."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from tests import factories as f
 from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 NON_MANAGERS = ["brugfiguur", "schoolcontact", "partner", "beleid"]
 STRONG = "Kanaal-Leie-Brug-2026"
@@ -178,21 +184,47 @@ def test_coordinator_sees_who_accessed_the_person_but_the_administrator_does_not
 # --- Creating people -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "beheerder"])
-def test_manager_creates_a_school_contact_with_an_unusable_password(world, persona):
-    response = client_for(world.persona(persona)).post(reverse("accounts:user_create"), _create_data(world))
+@pytest.mark.parametrize(("persona", "role"), [("coordinator", Role.SCHOOLCONTACT), ("beheerder", Role.BELEID)])
+def test_manager_creates_a_user_with_an_unusable_password_and_a_link_by_mail(
+    world, persona, role, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.persona(persona)).post(
+            reverse("accounts:user_create"), _create_data(world, role=role)
+        )
     user = User.objects.get(username="nele")
     assert response.status_code == 302 and response.url == reverse("accounts:user_detail", args=[user.pk])
     assert not user.has_usable_password()
     membership = user.memberships.get()
-    assert (membership.role, membership.school_id, membership.region_id) == (
-        Role.SCHOOLCONTACT,
-        world.school.pk,
-        world.region.pk,
-    )
+    assert (membership.role, membership.region_id) == (role, world.region.pk)
+    assert membership.school_id == (world.school.pk if role == Role.SCHOOLCONTACT else None)
     assert membership.granted_by == world.persona(persona)
     assert _entries(AuditEvent.CREATE, subject_id=str(user.pk), region=world.region).exists()
     assert _entries(AuditEvent.ROLE_GRANTED, subject_id=str(user.pk), region=world.region).exists()
+    # One mail, to the new person only: the invitation to set their first password.
+    assert [m.to for m in mailoutbox] == [["nele@school.test"]]
+    assert "/account/wachtwoord-instellen/" in mailoutbox[0].body and "nele" in mailoutbox[0].body
+    assert "/account/wachtwoord-instellen/" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "beheerder"])
+def test_the_new_user_form_offers_only_the_roles_the_manager_may_grant(world, persona):
+    form = client_for(world.persona(persona)).get(reverse("accounts:user_create")).context["form"]
+    offered = [value for value, _label in form.fields["role"].choices if value]
+    if persona == "coordinator":
+        assert offered == list(Role.values)
+    else:
+        assert offered == [Role.BEHEERDER, Role.BELEID]  # no role that sees case data
+        assert "school" not in form.fields and "organisation" not in form.fields
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER])
+def test_administrator_cannot_create_an_account_with_a_role_that_sees_case_data(world, role):
+    data = _create_data(world, role=role, organisation=world.organisation.pk)
+    response = client_for(world.beheerder).post(reverse("accounts:user_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"]
+    assert not User.objects.filter(username="nele").exists()
 
 
 def test_manager_creates_a_partner_for_an_organisation_of_the_region(world):
@@ -258,37 +290,20 @@ def test_other_roles_cannot_create_users(world, persona):
 # --- People who already have an account ------------------------------------------------------------
 
 
-def test_coordinator_adds_a_person_of_another_region_by_email(world):
-    data = {"login": world.foreign_brugfiguur.email.upper(), "role": Role.BRUGFIGUUR}
-    response = client_for(world.coordinator).post(reverse("accounts:user_add_existing"), data)
-    assert response.status_code == 302
-    assert world.foreign_brugfiguur.memberships.filter(region=world.region, role=Role.BRUGFIGUUR).exists()
-    assert _entries(
-        AuditEvent.ROLE_GRANTED, region=world.region, subject_id=str(world.foreign_brugfiguur.pk)
-    ).exists()
+# Adding someone who already has an account is an invitation they accept (or not): see
+# tests/test_accounts_invitations.py.
 
 
-def test_administrator_is_told_that_only_the_coordinator_adds_people_of_other_regions(world):
-    data = {"login": "bf-b", "role": Role.BRUGFIGUUR}
-    response = client_for(world.beheerder).post(reverse("accounts:user_add_existing"), data)
-    assert response.status_code == 200
-    assert "Only the coordinator of this region" in " ".join(response.context["form"].errors["login"])
-    assert not world.foreign_brugfiguur.memberships.filter(region=world.region).exists()
-
-
-def test_administrator_is_told_the_same_when_granting_a_role(world):
+def test_administrator_cannot_give_a_person_of_another_region_a_role(world):
     Membership.objects.create(user=world.brugfiguur, region=world.other_region, role=Role.BRUGFIGUUR)
     url = reverse("accounts:role_grant", args=[world.brugfiguur.pk])
+    page = client_for(world.beheerder).get(url)
+    assert "coordinator of the region only" in page.content.decode()
     response = client_for(world.beheerder).post(url, {"role": Role.BELEID})
-    assert "Only the coordinator of this region" in response.content.decode()
+    assert response.context["form"].errors["role"]
     assert not world.brugfiguur.memberships.filter(role=Role.BELEID).exists()
-
-
-def test_adding_an_unknown_account_says_so(world):
-    response = client_for(world.coordinator).post(
-        reverse("accounts:user_add_existing"), {"login": "nobody@nowhere.test", "role": Role.BELEID}
-    )
-    assert "no account" in " ".join(response.context["form"].errors["login"])
+    detail = client_for(world.beheerder).get(reverse("accounts:user_detail", args=[world.brugfiguur.pk]))
+    assert detail.context["can_grant"] is False
 
 
 def test_new_user_with_a_taken_username_points_to_adding_the_existing_user(world):
@@ -301,16 +316,48 @@ def test_new_user_with_a_taken_username_points_to_adding_the_existing_user(world
 # --- Roles ---------------------------------------------------------------------------------------
 
 
-def test_manager_grants_and_revokes_a_role_with_audit_entries(world):
-    client = client_for(world.coordinator)
-    response = client.post(reverse("accounts:role_grant", args=[world.brugfiguur.pk]), {"role": Role.BELEID})
+@pytest.mark.parametrize("persona", ["coordinator", "beheerder"])
+def test_manager_grants_and_revokes_a_role_with_audit_entries_and_the_owner_is_told(
+    world, persona, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(world.persona(persona))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:role_grant", args=[world.brugfiguur.pk]), {"role": Role.BELEID})
     assert response.status_code == 302
     membership = world.brugfiguur.memberships.get(role=Role.BELEID, revoked_at__isnull=True)
     assert _entries(AuditEvent.ROLE_GRANTED, subject_id=str(world.brugfiguur.pk)).exists()
-    client.post(reverse("accounts:role_revoke", args=[world.brugfiguur.pk, membership.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:role_revoke", args=[world.brugfiguur.pk, membership.pk]))
     membership.refresh_from_db()
     assert membership.revoked_at is not None
     assert _entries(AuditEvent.ROLE_REVOKED, subject_id=str(world.brugfiguur.pk)).exists()
+    assert [m.to for m in mailoutbox] == [[world.brugfiguur.email]] * 2
+    granted, revoked = (m.body for m in mailoutbox)
+    role_label = "Administrator" if persona == "beheerder" else "Coordinator"
+    assert "You were given the role Policy maker in Regio A." in granted
+    assert "Your role Policy maker in Regio A was revoked." in revoked
+    for body in (granted, revoked):
+        assert f"Done by: {role_label} of Regio A" in body
+        assert "If you did not expect this, contact your coordinator." in body
+        assert str(world.persona(persona)) not in body  # the role, not the person
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER])
+def test_administrator_cannot_grant_a_role_that_sees_case_data(world, role):
+    url = reverse("accounts:role_grant", args=[world.beleid.pk])
+    form = client_for(world.beheerder).get(url).context["form"]
+    assert [value for value, _label in form.fields["role"].choices if value] == [Role.BEHEERDER, Role.BELEID]
+    data = {"role": role, "school": world.school.pk, "organisation": world.organisation.pk}
+    response = client_for(world.beheerder).post(url, data)
+    assert response.status_code == 200 and response.context["form"].errors["role"]
+    assert not world.beleid.memberships.filter(role=role).exists()
+
+
+def test_coordinator_grants_a_role_that_sees_case_data(world):
+    url = reverse("accounts:role_grant", args=[world.beleid.pk])
+    response = client_for(world.coordinator).post(url, {"role": Role.BRUGFIGUUR})
+    assert response.status_code == 302
+    assert world.beleid.memberships.filter(role=Role.BRUGFIGUUR, granted_by=world.coordinator).exists()
 
 
 def test_granting_a_role_the_person_already_holds_is_an_error(world):
@@ -371,7 +418,7 @@ def test_coordinator_cannot_edit_accounts(world):
 
 
 def test_editing_with_an_email_of_someone_else_is_an_error(world):
-    url = reverse("accounts:user_edit", args=[world.brugfiguur.pk])
+    url = reverse("accounts:user_edit", args=[world.beleid.pk])
     data = {
         "first_name": "Bram",
         "last_name": "Brug",
@@ -380,22 +427,109 @@ def test_editing_with_an_email_of_someone_else_is_an_error(world):
     }
     response = client_for(world.beheerder).post(url, data)
     assert response.context["form"].errors["email"]
-    world.brugfiguur.refresh_from_db()
-    assert world.brugfiguur.first_name != "Bram"
+    world.beleid.refresh_from_db()
+    assert world.beleid.first_name != "Bram"
     assert not _entries(AuditEvent.UPDATE).exists()
 
 
-def test_administrator_sets_an_initial_password_without_it_reaching_the_audit_trail(world):
-    client_for(world.coordinator).post(reverse("accounts:user_create"), _create_data(world))
+@pytest.mark.parametrize("persona", ["brugfiguur", "coordinator", "schoolcontact", "partner"])
+def test_administrator_cannot_change_the_email_of_someone_with_a_role_that_sees_case_data(world, persona):
+    subject = world.persona(persona)
+    url = reverse("accounts:user_edit", args=[subject.pk])
+    page = client_for(world.beheerder).get(url)
+    assert page.context["form"].fields["email"].disabled
+    assert "Only this person can change their e-mail address" in page.content.decode()
+    data = {"first_name": "Bram", "last_name": "Brug", "email": "bram@elders.test", "is_active": "on"}
+    response = client_for(world.beheerder).post(url, data)
+    assert response.status_code == 302  # the other details are saved, the address is not
+    subject.refresh_from_db()
+    assert subject.email == f"{subject.username}@brugwerk.test" and subject.first_name == "Bram"
+    assert "email" not in _entries(AuditEvent.UPDATE, subject_id=str(subject.pk)).get().changes
+
+
+def test_a_role_that_sees_case_data_keeps_the_email_locked_after_it_was_revoked(world):
+    membership = world.brugfiguur.memberships.get()
+    client_for(world.beheerder).post(reverse("accounts:role_revoke", args=[world.brugfiguur.pk, membership.pk]))
+    page = client_for(world.beheerder).get(reverse("accounts:user_edit", args=[world.brugfiguur.pk]))
+    assert page.context["form"].fields["email"].disabled
+
+
+def test_administrator_changes_the_email_of_a_policy_maker_and_both_addresses_are_told(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("accounts:user_edit", args=[world.beleid.pk])
+    data = {"first_name": world.beleid.first_name, "last_name": "Beleid", "email": "beleid@stad.test",
+            "is_active": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(world.beheerder).post(url, data).status_code == 302
+    world.beleid.refresh_from_db()
+    assert world.beleid.email == "beleid@stad.test"
+    assert sorted(m.to[0] for m in mailoutbox) == ["beleid@brugwerk.test", "beleid@stad.test"]
+    assert "e-mail address" in mailoutbox[0].body and "Done by: Administrator of Regio A" in mailoutbox[0].body
+
+
+def test_closing_an_account_tells_its_owner(world, mailoutbox, django_capture_on_commit_callbacks):
+    url = reverse("accounts:user_edit", args=[world.brugfiguur.pk])
+    data = {"first_name": world.brugfiguur.first_name, "last_name": world.brugfiguur.last_name,
+            "email": world.brugfiguur.email}
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.beheerder).post(url, data)  # "active" unticked
+    assert [m.to for m in mailoutbox] == [[world.brugfiguur.email]]
+    assert "Your account was closed" in mailoutbox[0].body
+
+
+# --- Passwords: nobody sets or learns another person's password -----------------------------------
+
+
+def _link_in(message) -> str:
+    match = re.search(r"http://testserver(/account/wachtwoord-instellen/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_administrator_sends_a_password_link_and_learns_nothing(world, mailoutbox, django_capture_on_commit_callbacks):
+    url = reverse("accounts:user_set_password", args=[world.brugfiguur.pk])
+    client = client_for(world.beheerder)
+    page = client.get(url)
+    assert page.status_code == 200 and "new_password1" not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"new_password1": STRONG, "new_password2": STRONG}, follow=True)
+    world.brugfiguur.refresh_from_db()
+    assert world.brugfiguur.check_password(PASSWORD)  # nothing set, the old password still works
+    assert not world.brugfiguur.check_password(STRONG)
+    assert [m.to for m in mailoutbox] == [[world.brugfiguur.email]]
+    link = _link_in(mailoutbox[0])
+    assert link not in response.content.decode() and "wachtwoord-instellen" not in response.content.decode()
+    assert "Done by: Administrator of Regio A" in mailoutbox[0].body
+    entry = _entries(AuditEvent.UPDATE, subject_id=str(world.brugfiguur.pk)).get()
+    assert entry.changes == {"password": "link sent"}
+    assert not any(link.split("/")[-2] in e.canonical() for e in AuditEntry.objects.all())
+
+
+def test_the_owner_sets_the_password_with_the_link_once(world, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.coordinator).post(reverse("accounts:user_create"), _create_data(world))
     user = User.objects.get(username="nele")
-    url = reverse("accounts:user_set_password", args=[user.pk])
-    response = client_for(world.beheerder).post(url, {"new_password1": STRONG, "new_password2": STRONG})
-    assert response.status_code == 302
+    link = _link_in(mailoutbox[0])
+    client = Client()
+    form_url = client.get(link).url  # Django keeps the token out of the address bar
+    assert client.get(form_url).context["validlink"]
+    response = client.post(form_url, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.status_code == 302 and response.url == reverse("accounts:login")
     user.refresh_from_db()
     assert user.check_password(STRONG)
     entry = _entries(AuditEvent.UPDATE, subject_id=str(user.pk)).get()
-    assert entry.changes == {"password": "set"}
+    assert (entry.changes, entry.actor_id, entry.region_id) == (
+        {"password": "set with a one-time link"}, user.pk, world.region.pk)
     assert not any(STRONG in e.canonical() for e in AuditEntry.objects.all())
+    # The link is spent: the password it was made for has changed.
+    again = Client()
+    response = again.get(link)
+    assert response.status_code == 200 and response.context["validlink"] is False
+    response = again.post(link, {"new_password1": "Ander-Wachtwoord-77", "new_password2": "Ander-Wachtwoord-77"})
+    assert response.status_code == 200 and response.context["validlink"] is False
+    user.refresh_from_db()
+    assert user.check_password(STRONG)
 
 
 @pytest.mark.parametrize(
@@ -407,13 +541,17 @@ def test_administrator_sets_an_initial_password_without_it_reaching_the_audit_tr
         ("nele.nieuw.2026", "too similar"),
     ],
 )
-def test_weak_passwords_are_refused_with_the_validators_message(world, password, message):
-    client_for(world.coordinator).post(
-        reverse("accounts:user_create"), _create_data(world, username="nele.nieuw")
-    )
+def test_weak_passwords_are_refused_on_the_link_page(
+    world, password, message, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.coordinator).post(
+            reverse("accounts:user_create"), _create_data(world, username="nele.nieuw")
+        )
     user = User.objects.get(username="nele.nieuw")
-    url = reverse("accounts:user_set_password", args=[user.pk])
-    response = client_for(world.beheerder).post(url, {"new_password1": password, "new_password2": password})
+    client = Client()
+    form_url = client.get(_link_in(mailoutbox[0])).url
+    response = client.post(form_url, {"new_password1": password, "new_password2": password})
     assert response.status_code == 200
     assert message in response.content.decode()
     user.refresh_from_db()
@@ -421,23 +559,43 @@ def test_weak_passwords_are_refused_with_the_validators_message(world, password,
     assert not _entries(AuditEvent.UPDATE, subject_id=str(user.pk)).exists()
 
 
-def test_coordinator_cannot_set_passwords(world):
-    url = reverse("accounts:user_set_password", args=[world.brugfiguur.pk])
-    response = client_for(world.coordinator).post(url, {"new_password1": STRONG, "new_password2": STRONG})
-    assert response.status_code == 404
+def test_a_forged_link_sets_nothing(world):
+    uid = urlsafe_base64_encode(force_bytes(world.brugfiguur.pk))
+    client = Client()
+    response = client.get(reverse("accounts:password_set", args=[uid, "abc-0123456789abcdef"]))
+    assert response.status_code == 200 and response.context["validlink"] is False
+    response = client.post(reverse("accounts:password_set", args=[uid, "zetten"]),
+                           {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.context["validlink"] is False
     world.brugfiguur.refresh_from_db()
     assert not world.brugfiguur.check_password(STRONG)
 
 
-def test_administrator_resets_two_factor(world):
+def test_coordinator_cannot_send_password_links(world, mailoutbox, django_capture_on_commit_callbacks):
+    url = reverse("accounts:user_set_password", args=[world.brugfiguur.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.coordinator).post(url, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.status_code == 404
+    assert mailoutbox == []
+
+
+def test_administrator_resets_two_factor_which_clears_the_password_and_mails_a_link(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     TOTPDevice.objects.create(user=world.brugfiguur, name="phone", confirmed=True)
     url = reverse("accounts:user_otp_reset", args=[world.brugfiguur.pk])
     client = client_for(world.beheerder)
     assert client.get(url).status_code == 200  # the confirmation page changes nothing
     assert TOTPDevice.objects.filter(user=world.brugfiguur).exists()
-    assert client.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
     assert not TOTPDevice.objects.filter(user=world.brugfiguur).exists()
-    assert _entries(AuditEvent.OTP_REMOVED, subject_id=str(world.brugfiguur.pk), region=world.region).exists()
+    world.brugfiguur.refresh_from_db()
+    assert not world.brugfiguur.has_usable_password()
+    entry = _entries(AuditEvent.OTP_REMOVED, subject_id=str(world.brugfiguur.pk), region=world.region).get()
+    assert entry.changes == {"devices": 1, "password": "cleared"}
+    assert [m.to for m in mailoutbox] == [[world.brugfiguur.email]]
+    assert "two-factor authentication" in mailoutbox[0].body and _link_in(mailoutbox[0])
 
 
 def test_coordinator_cannot_reset_two_factor(world):

@@ -1,18 +1,22 @@
-"""The audit trail is an append-only hash chain: each entry carries the previous entry's hash, the
+"""The audit trail is an append-only hash chain: each entry carries the previous entry's keyed hash, the
 model refuses changes, and `manage.py audit_verify` notices any row altered or removed behind its
-back (here: by raw SQL, which bypasses the model)."""
+back (here: by raw SQL, which bypasses the model, with PostgreSQL's triggers switched off as the table's
+owner could). The rewrite of the whole chain and the checkpoints are in test_audit_anchors.py."""
 
+import hashlib
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
+from brugwerk.accounts.backends import unknown_login_label
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 from brugwerk.audit.services import Actor, record, record_list_view, record_view, verify_chain
+from tests.audit_tamper import raw_sql
 from tests.factories import PASSWORD
 
 IP = "203.0.113.7"
@@ -43,12 +47,6 @@ def verify() -> str:
     return out.getvalue()
 
 
-def raw_sql(sql: str, params: list) -> None:
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table), params)
-
-
 def assert_verify_fails(match: str) -> None:
     with pytest.raises(CommandError, match=match) as excinfo:
         verify()
@@ -67,6 +65,15 @@ def test_each_entry_carries_the_hash_of_the_one_before(chain):
         assert entry.hash == entry.compute_hash() and len(entry.hash) == 64
     head = AuditHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (5, chain[-1].hash)
+
+
+def test_the_hash_is_keyed_so_the_database_alone_cannot_recompute_it(chain, settings):
+    entry = chain[2]
+    assert entry.hash != hashlib.sha256(entry.canonical().encode()).hexdigest()
+    assert entry.hash != entry.compute_hash(key=b"another key")
+    settings.BRUGWERK_AUDIT_KEY = "another key, as a copy of the database elsewhere would have"
+    assert entry.compute_hash() != entry.hash
+    assert_verify_fails("entry #1 was altered")
 
 
 def test_verify_passes_on_an_intact_chain(chain):
@@ -221,7 +228,7 @@ def test_failed_login_is_recorded_with_the_address_and_the_name_tried(world, cli
     known, unknown = entries(AuditEvent.LOGIN_FAILED)
     assert (known.actor_id, known.actor_label, known.ip) == (None, "Coord", IP)
     assert (known.subject_id, known.region_id) == (str(world.coordinator.pk), world.region.pk)
-    assert (unknown.actor_label, unknown.ip) == ("nobody-here", IP)
+    assert (unknown.actor_label, unknown.ip) == (unknown_login_label("nobody-here"), IP)  # never in clear
     assert (unknown.subject_id, unknown.region_id) == ("", None)
     assert not entries(AuditEvent.LOGIN)
 

@@ -235,11 +235,14 @@ def test_lead_refers_out_sharing_only_what_was_chosen(world, case, django_captur
     consent = record_consent(world, case, fields=("first_name", "school", "help_questions"))
     client = client_for(world.brugfiguur)
     url = reverse("cases:referral_out_create", args=[case.pk]) + f"?consent={consent.pk}"
+    data = {
+        "contact_point": world.contact_point.pk, "question": "Kan het JAC helpen met de woonsituatie?",
+        "shared_fields": ["first_name", "school"],
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "contact_point": world.contact_point.pk, "question": "Kan het JAC helpen met de woonsituatie?",
-            "shared_fields": ["first_name", "school"],
-        })
+        preview = client.post(url, data)  # first the partner's view of it: nothing sent yet
+        assert preview.status_code == 200 and not ReferralOut.objects.exists()
+        response = client.post(url, data | {"confirm": "1", "fingerprint": preview.context["fingerprint"]})
     referral = ReferralOut.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "cases:referral_out_detail", args=[referral.pk]

@@ -142,7 +142,8 @@ def test_a_change_of_school_moves_the_case_to_the_brugfiguur_of_the_new_school(w
     assert str(world.brugfiguur2) in schools.label_from_instance(world.other_school)
     response = client.post(url("case_transfer", case), {"to_school": world.other_school.pk,
                                                         "note": "Warme overdracht: moeder spreekt Frans."})
-    assert response.status_code == 302 and response.url == file_url(case)
+    # The lead handed the case over and no longer sees it: back to their cases, not to a 404.
+    assert response.status_code == 302 and response.url == reverse("cases:case_list")
     case.refresh_from_db()
     assert (case.school, case.lead, case.status) == (world.other_school, world.brugfiguur2, CaseStatus.OPEN)
     transfer = CaseTransfer.objects.get(case=case, to_school=world.other_school)

@@ -54,7 +54,11 @@ def post_referral(world, case, consent, **overrides):
         "shared_fields": ["first_name", "last_name", "school", "help_questions"],
     } | overrides
     url = reverse("cases:referral_out_create", args=[case.pk]) + f"?consent={consent.pk}"
-    return client_for(world.brugfiguur).post(url, data)
+    client = client_for(world.brugfiguur)
+    response = client.post(url, data)
+    if response.status_code == 200 and "fingerprint" in response.context:  # the preview: send from it
+        response = client.post(url, data | {"confirm": "1", "fingerprint": response.context["fingerprint"]})
+    return response
 
 
 def assert_no_personal_data(mail) -> None:

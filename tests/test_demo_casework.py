@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from brugwerk.cases.models import (
     CONSENT_AGE,
+    SHAREABLE_FIELDS,
     AgreedAction,
     Appointment,
     Case,
@@ -29,10 +30,13 @@ from brugwerk.cases.models import (
     ReferralFeedback,
     ReferralOut,
     ReferralStatus,
+    ShareableField,
     ShareKind,
     YoungPerson,
     age_on,
 )
+from brugwerk.cases.services import build_snapshot
+from brugwerk.cases.services.disclosure import fields_disclosed_by
 from brugwerk.demo import casework, flanders, w13
 from brugwerk.network.models import PartnerType
 from brugwerk.pool.models import PoolMember
@@ -130,6 +134,18 @@ def test_demo_consents_and_referrals_out_respect_the_invariants():
         assert set(out.shared_fields) <= set(out.consent.shared_fields)
         assert set(out.shared_snapshot) == set(out.shared_fields)
         assert out.contact_point.organisation_id == out.organisation_id
+
+
+def test_no_demo_referral_out_asks_with_data_it_does_not_share():
+    """Issue 8, finding 10: the demo's questions to partners keep to what each referral shares, by
+    the same check that refuses a real one (`disclosure.fields_disclosed_by`)."""
+    run()
+    outs = list(ReferralOut.objects.select_related("case__young_person", "case__school", "case__lead", "consent"))
+    assert any(ShareableField.HELP_QUESTIONS not in out.shared_fields for out in outs)  # the kind that leaked
+    for out in outs:
+        values = build_snapshot(out.case, SHAREABLE_FIELDS)
+        assert fields_disclosed_by(out.question, values=values, shared=out.shared_fields) == [], out.question
+        assert set(out.shared_fields) <= set(out.consent.shared_fields)
 
 
 def test_a_second_demo_run_adds_no_casework():

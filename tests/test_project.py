@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "Xy7#pQ2$vL9@wR4!zT6&nB8*mC1^dF3%hJ5",
     "ALLOWED_HOSTS": "brugwerk.example.be",
     "DATABASE_URL": "postgres://brugwerk@127.0.0.1:5432/brugwerk_unused",
+    "BRUGWERK_AUDIT_KEY": "audit-" + "a" * 26 + "Qm4!xR7#kP2$",
 }
 
 
@@ -34,7 +35,7 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BRUGWERK_AUDIT_KEY"])
 def test_production_refuses_to_start_without_required_setting(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", env=env)
@@ -55,6 +56,22 @@ def test_secret_can_come_from_a_file(tmp_path):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"} | {"SECRET_KEY_FILE": str(secret)}
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_short_audit_key():
+    result = manage("check", env={**PRODUCTION_ENV, "BRUGWERK_AUDIT_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "BRUGWERK_AUDIT_KEY must be at least 32 characters" in result.stderr
+
+
+def test_audit_key_can_come_from_a_file(tmp_path):
+    key = tmp_path / "audit-key"
+    key.write_text(PRODUCTION_ENV["BRUGWERK_AUDIT_KEY"] + "\n")
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "BRUGWERK_AUDIT_KEY"} | {"BRUGWERK_AUDIT_KEY_FILE": str(key)}
+    result = manage("shell", "-v0", "-c", "from brugwerk.audit.keys import audit_key; print(audit_key().decode())",
+                    env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == PRODUCTION_ENV["BRUGWERK_AUDIT_KEY"]
 
 
 def test_migrations_match_the_models():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -127,11 +127,19 @@ def scope(
     return rule.scope(principal, queryset, action)
 
 
+def _beyond_every_column(value: Any) -> bool:
+    """An integer no column can hold, such as the id of /werk/dossiers/99999999999999999999/."""
+    low, high = connection.ops.integer_field_range("BigIntegerField")
+    return isinstance(value, int) and not low <= value <= high
+
+
 def get_object_or_404(
     user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
 ) -> Any:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""
+    if any(_beyond_every_column(value) for value in lookup.values()):
+        raise Http404  # matches nothing; SQLite would fail on it in a foreign-key lookup
     obj = scope(user, queryset, action).filter(**lookup).first()
     if obj is None:
         raise Http404

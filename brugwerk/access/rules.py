@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from brugwerk.access.policy import Action, Principal
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.accounts.models import CASE_CONTENT_ROLES, Membership, Role, RoleInvitation, User
 from brugwerk.audit.models import ACCOUNT_EVENTS, AuditEntry
 from brugwerk.cases.models import (
     AgreedAction,
@@ -44,6 +44,12 @@ from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMemb
 
 ALL_ROLES = frozenset(Role.values)
 MANAGERS = frozenset({Role.COORDINATOR, Role.BEHEERDER})
+COORDINATOR_ROLE = frozenset({Role.COORDINATOR})
+# Who grants which role in a region: a role that sees case content only the coordinator, the others
+# (administrator, policy maker) the managers. A role not named here: the coordinator.
+ROLE_GRANTERS: dict[str, frozenset[str]] = {
+    role: COORDINATOR_ROLE if role in CASE_CONTENT_ROLES else MANAGERS for role in Role.values
+}
 
 
 class Rule:
@@ -84,9 +90,16 @@ class RegionRule(Rule):
 
 
 class MembershipRule(Rule):
-    """Roles. Managers of a region see and grant its roles; everyone sees their own. Nobody grants
-    a role to themselves. A user who already holds roles in another region can be added to this one
-    by its coordinator only."""
+    """Roles. Managers of a region see and revoke its roles; everyone sees their own. Granting:
+
+    - a role whose holders see case content (`CASE_CONTENT_ROLES`) only the region's coordinator
+      grants; the administrator grants the administrator and policy-maker roles only;
+    - nobody grants a role to themselves;
+    - a user who already holds roles in another region is added to this one by its coordinator only.
+
+    Asked of the record kind (`can(user, CREATE, Membership, region=...)`), CREATE means "may grant
+    every role here", which only the coordinator may; ask it of an unsaved Membership with its role
+    (`accounts.selectors.grantable_roles`) to know which roles someone may grant."""
 
     def scope(self, principal: Principal, queryset: models.QuerySet, action: Action) -> models.QuerySet:
         regions = principal.regions_with(self.roles_for(action))
@@ -98,18 +111,43 @@ class MembershipRule(Rule):
     def allows(self, principal: Principal, action: Action, obj: Any) -> bool:
         if action == Action.VIEW and obj.user_id == principal.user_id:
             return True
-        if action == Action.CREATE and obj.user_id == principal.user_id:
+        if action == Action.CREATE:
+            return self.may_grant(principal, obj.user_id, obj.region_id, obj.role)
+        return super().allows(principal, action, obj)
+
+    @staticmethod
+    def may_grant(principal: Principal, user_id: int | None, region_id: int | None, role: str) -> bool:
+        if user_id is not None and user_id == principal.user_id:
             # Nobody grants themselves a role: an administrator could otherwise make themselves coordinator.
             return False
+        granters = ROLE_GRANTERS.get(role, COORDINATOR_ROLE)
+        if user_id is not None and (
+            Membership.objects.filter(user_id=user_id, revoked_at__isnull=True).exclude(region_id=region_id).exists()
+        ):
+            granters = granters & COORDINATOR_ROLE
+        return principal.has_role(region_id, granters)
+
+
+class RoleInvitationRule(Rule):
+    """Invitations to a role, for people who already have an account. The invitee sees and answers
+    (CHANGE: accepts or declines) their own; the region's managers see the region's invitations (the
+    pages show them the login as it was typed, never the account). Inviting is asked like granting
+    the role (`MembershipRule.may_grant`), and asked again when the invitee accepts."""
+
+    def scope(self, principal: Principal, queryset: models.QuerySet, action: Action) -> models.QuerySet:
+        if action == Action.VIEW:
+            regions = principal.regions_with(self.roles_for(action))
+            return queryset.filter(Q(region__in=regions) | Q(user_id=principal.user_id))
+        if action == Action.CHANGE:
+            return queryset.filter(user_id=principal.user_id)
+        return queryset.none()
+
+    def allows(self, principal: Principal, action: Action, obj: Any) -> bool:
         if action == Action.CREATE:
-            other_regions = (
-                Membership.objects.filter(user_id=obj.user_id, revoked_at__isnull=True)
-                .exclude(region_id=obj.region_id)
-                .exists()
-            )
-            if other_regions:
-                return principal.has_role(obj.region_id, {Role.COORDINATOR})
-        return super().allows(principal, action, obj)
+            return MembershipRule.may_grant(principal, obj.user_id, obj.region_id, obj.role)
+        if action in (Action.VIEW, Action.CHANGE) and obj.user_id is not None and obj.user_id == principal.user_id:
+            return True
+        return action == Action.VIEW and super().allows(principal, action, obj)
 
 
 class UserRule(Rule):
@@ -168,7 +206,7 @@ class AuditRule(Rule):
 DIRECTORY = {
     Action.VIEW: ALL_ROLES, Action.CREATE: MANAGERS, Action.CHANGE: MANAGERS, Action.DELETE: MANAGERS
 }
-ROLE_GRANTS = {Action.VIEW: MANAGERS, Action.CREATE: MANAGERS, Action.DELETE: MANAGERS}
+ROLE_GRANTS = {Action.VIEW: MANAGERS, Action.CREATE: COORDINATOR_ROLE, Action.DELETE: MANAGERS}
 
 RULES: dict[type[models.Model], Rule] = {
     Region: RegionRule("pk", {Action.VIEW: ALL_ROLES, Action.CHANGE: frozenset({Role.BEHEERDER})}),
@@ -180,6 +218,7 @@ RULES: dict[type[models.Model], Rule] = {
     ContactPoint: Rule("organisation__region", DIRECTORY),
     PoolMember: Rule("region", DIRECTORY),
     Membership: MembershipRule("region", ROLE_GRANTS),
+    RoleInvitation: RoleInvitationRule("region", {Action.VIEW: MANAGERS, Action.CREATE: COORDINATOR_ROLE}),
     User: UserRule(),
     AuditEntry: AuditRule(),
 }
@@ -193,7 +232,6 @@ RULES: dict[type[models.Model], Rule] = {
 # (region-wide creation rights, such as a coordinator's, may also be asked of the record kind).
 
 BRUGFIGUUR_ROLE = frozenset({Role.BRUGFIGUUR})
-COORDINATOR_ROLE = frozenset({Role.COORDINATOR})
 CASE_CREATORS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR})
 NOTHING = Q(pk__in=[])
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.crypto import salted_hmac
 
 
 def user_for_login(login: str) -> Any:
@@ -44,13 +45,26 @@ class UsernameOrEmailBackend(ModelBackend):
         return None
 
 
+UNKNOWN_LOGIN_PREFIX = "unknown account #"
+
+
+def unknown_login_label(login: str) -> str:
+    """How a login name that matches no account is kept (audit trail, lockout records): never in clear,
+    since it may well be a password typed in the wrong field, but as a short keyed digest, so that
+    repeated tries of one name can still be told apart from others. Usernames cannot contain spaces,
+    so the label never names a real account."""
+    digest = salted_hmac("brugwerk.accounts.unknown-login", str(login).strip().lower(), algorithm="sha256")
+    return UNKNOWN_LOGIN_PREFIX + digest.hexdigest()[:8]
+
+
 def axes_username(request: Any, credentials: dict | None = None) -> str:
     """The name django-axes counts failures under (settings.AXES_USERNAME_CALLABLE): the account's
-    username, so that "An", "an" and "an@school.be" share one lockout instead of five tries each."""
+    username, so that "An", "an" and "an@school.be" share one lockout instead of five tries each; for
+    a login that matches no account its `unknown_login_label`, so axes stores no clear text either."""
     if credentials:
         login = credentials.get("username")
     else:
         login = getattr(request, "POST", {}).get("username")
-    login = str(login or "").strip()[:254]
-    user = user_for_login(login)
-    return user.get_username() if user is not None else login.lower()
+    login = str(login or "")
+    user = user_for_login(login.strip()[:254])
+    return user.get_username() if user is not None else unknown_login_label(login)

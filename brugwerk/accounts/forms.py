@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import Role, User
+from brugwerk.core.forms import ModelChoiceField
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.models import School
 
@@ -67,31 +68,41 @@ class UserSearchForm(forms.Form):
 
 class RoleForm(forms.Form):
     """A role with, for a school contact, the school and, for a partner, the organisation. The
-    choices are the schools and organisations of the current region only."""
+    roles are those the user may grant (`selectors.grantable_roles`; the services refuse the rest),
+    the schools and organisations those of the current region only. Without the school contact or
+    partner role on offer, the form has no school or organisation field."""
 
     role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School (for a school contact)"), queryset=School.objects.none(), required=False
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Partner organisation (for a partner)"),
         queryset=PartnerOrganisation.objects.none(),
         required=False,
     )
 
-    def __init__(self, *args: Any, schools: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, schools: Any, organisations: Any, roles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["organisation"].queryset = organisations
-        if not schools.exists():
-            self.fields["school"].help_text = _(
-                "This region has no schools yet. Add the school first to create a school contact."
-            )
-        if not organisations.exists():
-            self.fields["organisation"].help_text = _(
-                "This region has no partner organisations yet. "
-                "Add the organisation first to create a partner."
-            )
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [("", "---------"), *((role, labels[role]) for role in roles)]
+        if Role.SCHOOLCONTACT not in roles:
+            del self.fields["school"]
+        else:
+            self.fields["school"].queryset = schools
+            if not schools.exists():
+                self.fields["school"].help_text = _(
+                    "This region has no schools yet. Add the school first to create a school contact."
+                )
+        if Role.PARTNER not in roles:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+            if not organisations.exists():
+                self.fields["organisation"].help_text = _(
+                    "This region has no partner organisations yet. "
+                    "Add the organisation first to create a partner."
+                )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -167,6 +178,9 @@ class RoleGrantForm(RoleForm):
 
 
 class UserEditForm(forms.Form):
+    """A manager edits an account. With `email_locked` the e-mail address is shown but cannot be
+    changed (the field is disabled, so a posted value is ignored; the service refuses it too)."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
@@ -177,23 +191,53 @@ class UserEditForm(forms.Form):
         help_text=_("Switch off to close the account without removing its history."),
     )
 
-    def __init__(self, *args: Any, instance: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, instance: User, email_locked: bool = False, **kwargs: Any) -> None:
         self.instance = instance
         kwargs.setdefault(
             "initial",
             {f: getattr(instance, f) for f in ("first_name", "last_name", "email", "phone", "is_active")},
         )
         super().__init__(*args, **kwargs)
+        if email_locked:
+            self.fields["email"].disabled = True
+            self.fields["email"].required = False
+            self.fields["email"].help_text = _(
+                "Only this person can change their e-mail address, on their own account page: they hold or "
+                "held a role that sees case data, and the link to set a password goes to this address."
+            )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
+        email = (self.cleaned_data.get("email") or "").strip()
+        if self.fields["email"].disabled:
+            return self.instance.email
         if _email_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError(_("Another account already uses this e-mail address."))
         return email
 
 
-class InitialPasswordForm(SetPasswordForm):
-    """Django's set-password form (with the password validators); the view saves through the service."""
+class OwnEmailForm(forms.Form):
+    """The owner changes their own e-mail address."""
+
+    email = forms.EmailField(label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if _email_taken(email, exclude_pk=self.user.pk):
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
+
+
+class PasswordSetForm(SetPasswordForm):
+    """Django's set-password form (with the password validators), for the one-time link; the view saves
+    through the service."""
+
+
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
 
 
 class PasswordConfirmForm(forms.Form):

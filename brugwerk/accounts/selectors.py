@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import ROLES_WITH_PERSONAL_DATA, Membership, User
+from brugwerk.accounts.models import (
+    CASE_CONTENT_ROLES,
+    INVITATION_VALID_DAYS,
+    ROLES_WITH_PERSONAL_DATA,
+    Membership,
+    Role,
+    RoleInvitation,
+    User,
+)
 from brugwerk.regions.models import Region
 
 SESSION_REGION_KEY = "brugwerk_region_id"
@@ -142,15 +152,58 @@ def user_roles_in_region(*, user: Any, region: Region, subject: User) -> list[Me
     )
 
 
-def user_find_by_login(*, user: Any, region: Region, login: str) -> User | None:
-    """The account with this username or e-mail address, so a manager can add an existing person to
-    `region`. Only managers of the region may look people up this way."""
-    from brugwerk.accounts.backends import user_for_login
+def grantable_roles(*, user: Any, region: Region | None, subject: User | None = None) -> list[str]:
+    """The roles `user` may grant in `region` (to `subject`, or to a new or not yet known person), in
+    the order of `Role`: what the role forms offer. Asked of the policy role by role."""
+    if region is None:
+        return []
+    user_id = subject.pk if subject is not None else None
+    return [
+        role for role in Role.values
+        if can(user, Action.CREATE, Membership(user_id=user_id, region=region, role=role))
+    ]
 
-    login = login.strip()
-    if not login or not can_manage_users(user=user, region=region):
-        return None
-    return user_for_login(login)
+
+def email_change_locked(*, subject: User) -> bool:
+    """May only the owner change this account's e-mail address? So for every account that holds, or
+    ever held, a role that sees case content: whoever controls the address can reset the password
+    (and the second factor) through a link, so a manager who could change it could take the account
+    over. A role revoked and granted again must not open that door in between."""
+    return Membership.objects.filter(user_id=subject.pk, role__in=CASE_CONTENT_ROLES).exists()
+
+
+def invitations_open_for(*, user: Any) -> list[RoleInvitation]:
+    """The invitations `user` may still accept or decline, for their own account page."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        scope(user, RoleInvitation, Action.CHANGE)
+        .open()
+        .filter(user_id=user.pk)
+        .select_related("region", "school", "organisation")
+        .order_by("created_at")
+    )
+
+
+def invitation_get_for_invitee(*, user: Any, pk: Any) -> RoleInvitation:
+    """One invitation `user` may answer; 404 for someone else's (missing and forbidden alike)."""
+    return get_object_or_404(user, RoleInvitation.objects.select_related("region", "invited_by"), Action.CHANGE,
+                             pk=pk)
+
+
+def invitations_sent_in(*, user: Any, region: Region) -> list[RoleInvitation]:
+    """The region's invitations that were not accepted and have not expired, for its managers: the
+    login as the inviter typed it, the role, who sent it and when. Never the account it went to, nor
+    whether it was declined or went to any account at all (that would tell which logins exist)."""
+    if not can_manage_users(user=user, region=region):
+        return []
+    return list(
+        scope(user, RoleInvitation, Action.VIEW)
+        .filter(region=region, accepted_at__isnull=True,
+                created_at__gt=timezone.now() - timedelta(days=INVITATION_VALID_DAYS))
+        .select_related("invited_by", "school", "organisation")
+        .order_by("-created_at")
+    )
 
 
 def users_without_second_factor_count(*, user: Any, region: Region) -> int:

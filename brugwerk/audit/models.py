@@ -1,16 +1,20 @@
 """The audit trail: an append-only, hash-chained log of every read and change of personal data,
 every export, login, failed login, role change and 2FA change.
 
-Each entry carries the hash of the previous one, so altering or removing a row breaks the chain;
-`manage.py audit_verify` walks it. Rows are written only by `brugwerk.audit.services.record`.
+Each entry carries the hash of the previous one, so altering or removing a row breaks the chain; the
+hash is keyed with a secret that is not in the database (`brugwerk.audit.keys`), so the chain cannot be
+recomputed from the database alone. `manage.py audit_verify` walks it and compares it with the
+checkpoints written outside the database (`brugwerk.audit.checkpoints`). Rows are written only by
+`brugwerk.audit.services.record`; on PostgreSQL a trigger refuses UPDATE and DELETE on the table.
 """
 
-import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from brugwerk.audit.keys import keyed_hash
 
 GENESIS_HASH = "0" * 64
 
@@ -119,8 +123,9 @@ class AuditEntry(models.Model):
             separators=(",", ":"),
         )
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+    def compute_hash(self, *, key: bytes | None = None) -> str:
+        """HMAC-SHA256 of the canonical text under the audit key (the configured one unless given)."""
+        return keyed_hash(self.canonical(), key=key)
 
 
 class AuditHead(models.Model):

@@ -1,21 +1,30 @@
 """Writing the audit trail. Services call `record` in the same transaction as the change they make;
-views call `record_view` when they show a page with personal data."""
+views call `record_view` when they show a page with personal data. `check_chain` verifies the keyed
+chain and its checkpoints; `checkpoint_write` and `checkpoint_mail` anchor its head outside the database."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_ipv46_address
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext as _
 
+from brugwerk.audit.checkpoints import Checkpoint, append_checkpoint, read_checkpoints
+from brugwerk.audit.keys import audit_key
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 
 
@@ -115,6 +124,12 @@ def record(
         entry.hash = entry.compute_hash()
         entry.save()
         AuditHead.objects.filter(pk=1).update(hash=entry.hash)
+        every = settings.BRUGWERK_AUDIT_CHECKPOINT_EVERY
+        if every > 0 and entry.seq % every == 0 and settings.BRUGWERK_AUDIT_CHECKPOINT_FILE:
+            from brugwerk.audit.tasks import write_checkpoint
+
+            # Once this entry is committed; a failing checkpoint is logged and never fails the request.
+            transaction.on_commit(write_checkpoint.enqueue, robust=True)
     return entry
 
 
@@ -154,23 +169,108 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: {"old": before.get(k), "new": v} for k, v in after.items() if before.get(k) != v}
 
 
+class AuditChainBroken(Exception):
+    """The chain does not verify, so no checkpoint of it may be taken."""
+
+
+@dataclass
+class ChainCheck:
+    """What `check_chain` found: `count` entries intact up to the first break (`problem`), and whether
+    the checkpoints hold (`checkpoint_problems`)."""
+
+    count: int = 0
+    last_hash: str = GENESIS_HASH
+    problem: str = ""
+    checkpoint_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem and not self.checkpoint_problems
+
+
+def check_chain(*, checkpoints: Sequence[Checkpoint] = (), since: Checkpoint | None = None) -> ChainCheck:
+    """Walk the chain in order and recompute every keyed hash; check that each checkpoint's entry still
+    has the checkpointed hash and that the chain reaches the last checkpoint. With `since` (a checkpoint
+    already trusted), walk only the entries after it."""
+    result = ChainCheck()
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    if since is not None and since.seq > 0:
+        anchor = AuditEntry.objects.filter(seq=since.seq).values_list("hash", flat=True).first()
+        if anchor != since.hash:
+            result.problem = f"entry #{since.seq} no longer has the hash of {since.describe()}"
+            return result
+        expected_prev, expected_seq, result.count = since.hash, since.seq + 1, since.seq
+        result.last_hash = since.hash
+    by_seq: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
+    key = audit_key()
+    head = None
+
+    # Entries written while the walk runs are walked too, until the head row agrees with the walk.
+    for _attempt in range(5):
+        entries = AuditEntry.objects.filter(seq__gte=expected_seq).order_by("seq")
+        for entry in entries.iterator(chunk_size=2000):
+            if entry.seq != expected_seq:
+                result.problem = f"entry #{expected_seq} is missing (found #{entry.seq})"
+                return result
+            if entry.prev_hash != expected_prev:
+                result.problem = f"entry #{entry.seq} does not follow the entry before it"
+                return result
+            if entry.compute_hash(key=key) != entry.hash:
+                result.problem = f"entry #{entry.seq} was altered"
+                return result
+            for checkpoint in by_seq.get(entry.seq, ()):
+                if checkpoint.hash != entry.hash:
+                    result.checkpoint_problems.append(
+                        f"entry #{entry.seq} no longer has the hash of {checkpoint.describe()}"
+                    )
+            expected_prev = result.last_hash = entry.hash
+            expected_seq += 1
+            result.count += 1
+        head = AuditHead.objects.filter(pk=1).values_list("seq", "hash").first()
+        if head is None or head[0] <= result.count:
+            break
+    # The head remembers how long the chain was, so removing the last entries (or all of them) shows.
+    if head is not None and (head[0] != result.count or head[1] != expected_prev):
+        result.problem = "the last entries were removed" if head[0] > result.count else "the head row was altered"
+    for checkpoint in checkpoints:
+        if checkpoint.seq > result.count:
+            result.checkpoint_problems.append(
+                f"the chain ends at #{result.count}, before {checkpoint.describe()}: entries were removed"
+            )
+    return result
+
+
 def verify_chain() -> tuple[bool, int, str]:
     """Walk the chain in order. Returns (ok, entries checked, description of the first break)."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            return False, count, f"entry #{expected_seq} is missing (found #{entry.seq})"
-        if entry.prev_hash != expected_prev:
-            return False, count, f"entry #{entry.seq} does not follow the entry before it"
-        if entry.compute_hash() != entry.hash:
-            return False, count, f"entry #{entry.seq} was altered"
-        expected_prev = entry.hash
-        expected_seq += 1
-        count += 1
-    # The head remembers how long the chain was, so removing the last entries (or all of them) shows.
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != count or head.hash != expected_prev):
-        return False, count, "the last entries were removed"
-    return True, count, ""
+    result = check_chain()
+    return result.ok, result.count, result.problem
+
+
+def checkpoint_write(*, path: Path) -> Checkpoint:
+    """Seal the head of the chain and append it to the checkpoint file at `path`, after checking that
+    the file's checkpoints are sealed with our key and the chain verifies from the last of them on (the
+    whole chain when there is none), so a rewritten chain is never blessed. Raises AuditChainBroken."""
+    checkpoints, problems = read_checkpoints(path)
+    if problems:
+        raise AuditChainBroken("; ".join(problems))
+    last = max(checkpoints, key=lambda c: c.seq, default=None)
+    result = check_chain(checkpoints=[last] if last else [], since=last)
+    if not result.ok:
+        raise AuditChainBroken("; ".join(p for p in [result.problem, *result.checkpoint_problems] if p))
+    checkpoint = Checkpoint.seal(seq=result.count, hash=result.last_hash, at=timezone.now().astimezone(UTC))
+    append_checkpoint(path, checkpoint)
+    return checkpoint
+
+
+def checkpoint_mail(*, checkpoint: Checkpoint, to: str) -> int:
+    """Mail a checkpoint to the data-protection officer, who keeps it where the server cannot reach."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Brugwerk audit checkpoint #%(seq)s") % {"seq": checkpoint.seq}
+        body = _(
+            "The audit trail of Brugwerk ended at entry #%(seq)s at %(at)s. Please keep this mail: the "
+            "line below lets anyone holding the audit key prove later that the trail before it was not "
+            "rewritten (manage.py audit_verify --checkpoint-file).\n\n%(line)s\n"
+        ) % {"seq": checkpoint.seq, "at": checkpoint.at, "line": checkpoint.to_json()}
+    return EmailMessage(subject=subject, body=body, to=[to]).send()

@@ -15,6 +15,7 @@ from brugwerk.cases.forms.contacts import CardsMixin, CheckboxCards, ChoiceCards
 from brugwerk.cooperation.models import CooperationAgreement, MeetingKind, NetworkMeeting, ReferralChannel
 from brugwerk.cooperation.selectors import MeetingFilter
 from brugwerk.cooperation.services import MAX_CONTACTS
+from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
@@ -32,12 +33,12 @@ class CheckboxColumns(CardsMixin, forms.CheckboxSelectMultiple):
         super().__init__(attrs={"class": "checkbox-columns", **(attrs or {})}, choices=choices)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
@@ -57,14 +58,14 @@ class MeetingFilterForm(forms.Form):
         label=_("Kind of meeting"), required=False,
         choices=lambda: choice_with_blank(_capitalised(MeetingKind.choices), _("All kinds")),
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Partner"), queryset=PartnerOrganisation.objects.none(), required=False,
         empty_label=_("All partners"),
     )
-    zone = forms.ModelChoiceField(
+    zone = ModelChoiceField(
         label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("All zones")
     )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -97,7 +98,7 @@ class MeetingFilterForm(forms.Form):
         )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     ATTENDANCE = ("pool_attendees", "organisations", "schools")
 
     class Meta:
@@ -223,10 +224,12 @@ class ContactPersonForm(forms.Form):
         return data
 
 
-ContactPersonFormSet = forms.formset_factory(ContactPersonForm, extra=2, max_num=MAX_CONTACTS, validate_max=True)
+ContactPersonFormSet = forms.formset_factory(
+    ContactPersonForm, formset=BaseFormSet, extra=2, max_num=MAX_CONTACTS, validate_max=True
+)
 
 
-class CooperationAgreementForm(forms.ModelForm):
+class CooperationAgreementForm(ModelForm):
     class Meta:
         model = CooperationAgreement
         fields = [

@@ -619,7 +619,7 @@ def _rich_casework(build: Build) -> None:
                 organisation=point.organisation,
                 contact_point=point,
                 consent=consent,
-                question=f"Graag begeleiding voor: {next(q.description for q in questions if q.case is case)}",
+                question=_referral_question(case, shared, questions),
                 shared_fields=[str(f) for f in shared],
                 status=ReferralOutStatus.SENT,
                 sent_at=sent,
@@ -662,6 +662,15 @@ def _rich_casework(build: Build) -> None:
     _low_threshold(build, rng, staff, ctx, now)
     _presence_days(build, rng, today)
     _appointments(build, rng, staff, cases, today)
+
+
+def _referral_question(case: Case, shared: list[str], questions: list[HelpQuestion]) -> str:
+    """What the demo asks a partner: the help question itself only when the help questions are
+    shared with the referral; otherwise nothing of the young person (no name, no help question),
+    as `services.disclosure` demands of a real referral."""
+    if ShareableField.HELP_QUESTIONS in shared:
+        return f"Graag begeleiding voor: {next(q.description for q in questions if q.case is case)}"
+    return "Graag een eerste gesprek over verdere begeleiding; de brugfiguur licht de vraag toe."
 
 
 def _waiting(

@@ -18,6 +18,7 @@ from brugwerk.accounts.models import User
 from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import SchoolChoices
+from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from brugwerk.expertise.models import (
     MAX_MINUTES,
     MAX_PARTICIPANTS,
@@ -47,12 +48,12 @@ SCORE_CHOICES = [
 ]
 
 
-class PersonChoices(forms.ModelMultipleChoiceField):
+class PersonChoices(ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-class PersonChoice(forms.ModelChoiceField):
+class PersonChoice(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
@@ -83,7 +84,7 @@ class ActivityForm(forms.Form):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)],
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=ExpertiseTopic.objects.none(),
         widget=CheckboxCards,
@@ -112,7 +113,7 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Other bridge figures of the pool who led it with you."),
     )
-    life_domains = forms.ModelMultipleChoiceField(
+    life_domains = ModelMultipleChoiceField(
         label=_("Life domains"),
         queryset=LifeDomain.objects.none(),
         required=False,
@@ -232,7 +233,7 @@ class EvaluationForm(forms.Form):
         return int(value) if value else None
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(ModelForm):
     class Meta:
         model = ExpertiseTopic
         fields = ["name", "position", "active"]
@@ -242,7 +243,7 @@ class TopicForm(forms.ModelForm):
         }
 
 
-class TopicCreateForm(forms.ModelForm):
+class TopicCreateForm(ModelForm):
     class Meta:
         model = ExpertiseTopic
         fields = ["name", "position"]
@@ -253,10 +254,10 @@ class ActivityFilterForm(forms.Form):
     """The filters of the activity list. Invalid values are ignored (and shown as errors), so a
     hand-made URL never breaks the page."""
 
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
     )
-    topic = forms.ModelChoiceField(
+    topic = ModelChoiceField(
         label=_("Topic"), queryset=ExpertiseTopic.objects.none(), required=False, empty_label=_("All topics")
     )
     kind = forms.ChoiceField(

@@ -12,12 +12,13 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.forms import BaseFormSet, formset_factory
+from django.forms import formset_factory
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards, TimeInput
 from brugwerk.cases.models import Case, LifeDomain
+from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from brugwerk.groups.models import (
     MAX_COUNT,
     MAX_SESSION_MINUTES,
@@ -40,7 +41,7 @@ COUNT_PREFIX = "c"
 NUMBER_ATTRS = {"inputmode": "numeric", "step": "1"}
 
 
-class OfferingForm(forms.ModelForm):
+class OfferingForm(ModelForm):
     class Meta:
         model = GroupOffering
         fields = [
@@ -85,7 +86,7 @@ class OfferingForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = GroupSession
         fields = ["date", "start_time", "duration_minutes", "place", "topic", "notes"]
@@ -136,7 +137,7 @@ class OfferingSearchForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=choice_with_blank(OfferingKind.choices,
                                                                                          _("All kinds")))
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
     )
     start = forms.DateField(label=_("Sessions from"), required=False, widget=DateInput())
@@ -161,7 +162,7 @@ class OfferingSearchForm(forms.Form):
         )
 
 
-class CaseChoiceField(forms.ModelMultipleChoiceField):
+class CaseChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         person = obj.young_person
         school = f" · {obj.school.name}" if obj.school_id else ""

@@ -2,15 +2,22 @@
 returns only what that user may see; lists run a fixed number of queries, however many offerings,
 sessions or participants there are.
 
-Counts (sessions, people present, participants) are made over all of an offering's records: they
-name nobody, so whoever sees the offering sees them. A linked participant's name comes only from the
-participants the user may see, that is from the cases they may see.
+Counts (sessions, people present, participants) are made over all of an offering's records. A
+linked participant's name comes only from the participants the user may see, that is from the cases
+they may see. The region's pool (its brugfiguren and coordinator) sees the counts in full: per
+session who of those present had a case, who was absent or excused, how many participants have a
+case. Everyone else who sees an offering (the school contact of its school, a co-organising
+partner) knows who came, so any count split by "has a case" would point at a pupil: they get head
+counts only, and no number below SMALL_CELL (`_small_cells_hidden`, the rule of the figures page).
+Every count shown to them is the same whether a pupil present has a case or not (a linked
+participant is one more pupil present; no gender is shown, as none is recorded of them), so no two
+of them (before and after a change, two periods, a total and its parts) tell who has one.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +63,8 @@ from brugwerk.regions.models import Region, School
 from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
-# Policy makers see no count below this (a small cell could point at a person).
+POOL_ROLES = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
+# Who is not of the pool sees no count below this (a small cell could point at a person).
 SMALL_CELL = 5
 
 
@@ -92,7 +100,8 @@ def offerings_for(
 ) -> QuerySet[GroupOffering]:
     """The offerings of `region` the user may see, with per offering its number of sessions, the
     first and last date, the next session from `today` and how many people were present in all
-    (linked participants and anonymous counts). Three queries with the organisers and partners."""
+    (`present_total`: linked participants and anonymous counts). Three queries with the organisers
+    and partners. Outside the pool, pass the page's offerings through `small_counts_hidden`."""
     filters = filters or OfferingFilter()
     today = today or timezone.localdate()
     offerings = scope(user, GroupOffering).filter(region=region)
@@ -120,10 +129,11 @@ def offerings_for(
             first_date=Subquery(sessions.order_by().values("offering").annotate(d=Min("date")).values("d")),
             last_date=Subquery(sessions.order_by().values("offering").annotate(d=Max("date")).values("d")),
             next_date=Subquery(upcoming.values("date")[:1]),
-            present_linked=_number(present, "session__offering", Count("pk")),
-            present_anonymous=_number(anonymous, "session__offering", Sum("count")),
+            present_total=(
+                _number(present, "session__offering", Count("pk"))
+                + _number(anonymous, "session__offering", Sum("count"))
+            ),
         )
-        .annotate(present_total=F("present_linked") + F("present_anonymous"))
         .select_related("school")
         .prefetch_related(
             Prefetch("organisers", queryset=User.objects.order_by("first_name", "last_name")),
@@ -131,6 +141,22 @@ def offerings_for(
         )
         .order_by(F("next_date").asc(nulls_last=True), "-last_date", "title", "pk")
     )
+
+
+def counts_in_full(*, user: Any, region: Region | int | None) -> bool:
+    """Whether the user is of the region's pool (a brugfiguur or its coordinator) and so sees the
+    group counts in full; everyone else sees head counts only, small cells hidden."""
+    return principal_of(user).has_role(getattr(region, "pk", region), POOL_ROLES)
+
+
+def small_counts_hidden(offerings: list[GroupOffering], *, in_full: bool) -> list[GroupOffering]:
+    """The offerings of a list page as the user may see their counts: unless `in_full`
+    (`counts_in_full`), a `present_total` below SMALL_CELL becomes None."""
+    if not in_full:
+        shown = _small_cells_hidden({offering.pk: offering.present_total for offering in offerings})
+        for offering in offerings:
+            offering.present_total = shown[offering.pk]
+    return offerings
 
 
 # --- One offering --------------------------------------------------------------------------------------
@@ -148,15 +174,19 @@ def offering_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> GroupOf
 
 @dataclass(frozen=True)
 class OfferingTotals:
+    """What was counted of an offering. None: not shown (outside the pool; see `_head_counts_only`)."""
+
     sessions: int = 0
     sessions_held: int = 0  # up to today
-    present: int = 0  # people present over all sessions held (a person coming twice counts twice)
-    average_present: Decimal = Decimal("0.0")
+    present: int | None = 0  # people present over all sessions held (a person coming twice counts twice)
+    average_present: Decimal | None = Decimal("0.0")
     hours: Decimal = Decimal("0.0")
-    linked_participants: int = 0
-    by_role: dict[str, int] = field(default_factory=dict)  # anonymous counts per AttendeeRole
-    by_gender: dict[str, int] = field(default_factory=dict)  # anonymous counts per Gender
-    evaluation_forms: int = 0
+    linked_participants: int | None = 0
+    # Those present per AttendeeRole and per Gender: the anonymous counts, with each linked
+    # participant present as a pupil of unrecorded gender (so the parts add up to `present`).
+    by_role: dict[str, int | None] = field(default_factory=dict)
+    by_gender: dict[str, int | None] = field(default_factory=dict)
+    evaluation_forms: int | None = 0
     average_score: Decimal | None = None
 
 
@@ -173,9 +203,11 @@ def _sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSes
 
 def offering_detail(*, user: Any, pk: Any, today: datetime.date | None = None) -> GroupOffering:
     """An offering with its sessions and what was counted: `session_list` (each with `present_total`,
-    `present_linked`, `present_anonymous`, `absent`, `excused`), `participant_list` (the linked
-    participants whose case the user may see, with `sessions_present`), `hidden_participants` (how
-    many others) and `totals`. Nine queries, however many sessions or participants."""
+    `present_linked`, `present_anonymous`, `absent`, `excused`, and `present_shown` and
+    `forms_shown` as the page shows them), `participant_list` (the linked participants whose case
+    the user may see, with `sessions_present`), `hidden_participants` (how many others), `totals`
+    and `counts_in_full`. Outside the pool only head counts are left (`_head_counts_only`). Nine
+    queries, however many sessions or participants."""
     today = today or timezone.localdate()
     offering = offering_get(user=user, pk=pk)
     sessions = list(_sessions_with_counts(offering.sessions.all()).order_by("date", "start_time", "pk"))
@@ -204,6 +236,9 @@ def offering_detail(*, user: Any, pk: Any, today: datetime.date | None = None) -
         by_role[row["role"]] += row["n"]
         by_gender[row["gender"]] += row["n"]
     held = [s for s in sessions if s.date <= today]
+    linked_present = sum(s.present_linked for s in held)
+    by_role[AttendeeRole.PUPIL] += linked_present
+    by_gender[Gender.UNKNOWN] += linked_present
     present = sum(s.present_total for s in held)
     forms = sum(s.evaluation_forms or 0 for s in held if s.evaluation_score is not None)
     scored = sum((s.evaluation_score * s.evaluation_forms for s in held if s.evaluation_score is not None),
@@ -223,7 +258,42 @@ def offering_detail(*, user: Any, pk: Any, today: datetime.date | None = None) -
         evaluation_forms=forms,
         average_score=(scored / forms).quantize(Decimal("0.1")) if forms else None,
     )
+    for session in sessions:
+        session.present_shown = session.present_total
+        session.forms_shown = session.evaluation_forms
+    offering.counts_in_full = counts_in_full(user=user, region=offering.region_id)
+    if not offering.counts_in_full:
+        _head_counts_only(offering, held)
     return offering
+
+
+def _head_counts_only(offering: GroupOffering, held: list[GroupSession]) -> None:
+    """Leave of `offering_detail` what is shown outside the pool: no count split by "has a case"
+    (with a case or not, absent, excused, participants with a case; and no breakdown by gender,
+    which is not recorded of a participant linked to a case), and each head count below SMALL_CELL
+    hidden. The sessions' numbers add up to the totals shown, so with one hidden a second is hidden
+    too (`total_shown`); the average is hidden with the total it comes from."""
+    totals = offering.totals
+    present = _small_cells_hidden({s.pk: s.present_total for s in held}, total_shown=True)
+    forms = _small_cells_hidden(
+        {s.pk: s.evaluation_forms or 0 for s in held if s.evaluation_score is not None}, total_shown=True
+    )
+    for session in offering.session_list:
+        session.present_linked = session.present_anonymous = session.absent = session.excused = None
+        session.present_shown = session.present_total = present.get(session.pk, session.present_total)
+        session.forms_shown = forms.get(session.pk)
+    shown = _small_cells_hidden({"present": totals.present or 0, "forms": totals.evaluation_forms or 0})
+    offering.participant_list = []
+    offering.hidden_participants = 0
+    offering.totals = replace(
+        totals,
+        present=shown["present"],
+        average_present=totals.average_present if shown["present"] is not None else None,
+        linked_participants=None,
+        by_role=_small_cells_hidden(totals.by_role, total_shown=True),
+        by_gender={},
+        evaluation_forms=shown["forms"],
+    )
 
 
 # --- Sessions -------------------------------------------------------------------------------------------
@@ -331,7 +401,7 @@ class KindFigures:
     label: str
     offerings: int
     sessions: int
-    present: int
+    present: int | None  # None: not shown (a small cell, or one that would give a small cell away)
     hours: Decimal
 
 
@@ -342,15 +412,25 @@ class GroupFigures:
     rows: list[KindFigures]
     offerings: int
     sessions: int
-    present: int
+    present: int | None
     hours: Decimal
     schools: int  # schools with at least one session in the period
-    by_gender: dict[str, int | None]  # anonymous counts per Gender; None when a small cell is hidden
+    # Those present per Gender and per AttendeeRole, linked participants as pupils of unrecorded
+    # gender (so each adds up to `present`); None when not shown.
+    by_gender: dict[str, int | None]
     by_role: dict[str, int | None]
 
 
-def _small_cells_hidden(counts: dict[str, int]) -> dict[str, int | None]:
-    return {key: (None if 0 < value < SMALL_CELL else value) for key, value in counts.items()}
+def _small_cells_hidden(counts: dict[Any, int], *, total_shown: bool = False) -> dict[Any, int | None]:
+    """`counts` with each cell from 1 to SMALL_CELL - 1 hidden (None): the one rule for every count
+    shown outside the pool. With `total_shown` (the cells add up to a number shown with them) a single
+    hidden cell could be worked out by subtraction, so the smallest other non-zero cell is hidden too."""
+    shown: dict[Any, int | None] = {key: (None if 0 < value < SMALL_CELL else value) for key, value in counts.items()}
+    if total_shown and list(shown.values()).count(None) == 1:
+        others = [key for key, value in shown.items() if value]
+        if others:
+            shown[min(others, key=lambda key: (shown[key], str(key)))] = None
+    return shown
 
 
 def group_figures_allowed(*, user: Any, region: Region | None) -> bool:
@@ -371,8 +451,9 @@ def group_figures(
     """Totals of the region's group offerings in a period that name nobody, for its policy makers
     and its coordinator (None for anyone else): per kind the offerings, sessions held, people
     present and hours. Policy makers see no group record, so these counts are made over the
-    region's records without the record-level policy, and only counts leave this function; small
-    cells of the anonymous breakdowns are hidden. Four queries."""
+    region's records without the record-level policy, and only counts leave this function. The
+    people counted are never split by "has a case" (linked participants present count as pupils of
+    unrecorded gender), and small cells are hidden (`_small_cells_hidden`). Four queries."""
     if not group_figures_allowed(user=user, region=region):
         return None
     default_start, default_end = default_period()
@@ -389,6 +470,7 @@ def group_figures(
         .annotate(
             offerings=Count("offering", distinct=True),
             sessions=Count("pk"),
+            linked_present=Sum("linked"),
             present=Sum(F("linked") + F("counted")),
             minutes=Sum("duration_minutes"),
         )
@@ -415,18 +497,22 @@ def group_figures(
     for row in breakdown:
         by_role[row["role"]] += row["n"]
         by_gender[row["gender"]] += row["n"]
+    linked = sum(row["linked_present"] or 0 for row in found.values())
+    by_role[AttendeeRole.PUPIL] += linked
+    by_gender[Gender.UNKNOWN] += linked
+    present = _small_cells_hidden({row.kind: row.present for row in rows}, total_shown=True)
     schools = sessions.filter(offering__school__isnull=False).values("offering__school").distinct().count()
     return GroupFigures(
         start=start,
         end=end,
-        rows=rows,
+        rows=[replace(row, present=present[row.kind]) for row in rows],
         offerings=sessions.values("offering").distinct().count(),
         sessions=sum(r.sessions for r in rows),
-        present=sum(r.present for r in rows),
+        present=_small_cells_hidden({"present": sum(r.present for r in rows)})["present"],
         hours=sum((r.hours for r in rows), Decimal("0.0")),
         schools=schools,
-        by_gender=_small_cells_hidden(by_gender),
-        by_role=_small_cells_hidden(by_role),
+        by_gender=_small_cells_hidden(by_gender, total_shown=True),
+        by_role=_small_cells_hidden(by_role, total_shown=True),
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import Case, LifeDomain
+from brugwerk.core.forms import key_in_range
 from brugwerk.groups import selectors, services
 from brugwerk.groups.forms import (
     COUNT_PREFIX,
@@ -84,6 +85,8 @@ def offering_list(request: HttpRequest) -> HttpResponse:
     form = OfferingSearchForm(request.GET, schools=school_choices(user=user, region=region))
     offerings = selectors.offerings_for(user=user, region=region, filters=form.filters())
     page = Paginator(offerings, OFFERINGS_PER_PAGE).get_page(request.GET.get("page"))
+    in_full = selectors.counts_in_full(user=user, region=region)
+    page.object_list = selectors.small_counts_hidden(list(page.object_list), in_full=in_full)
     record_list_view(
         actor=Actor.from_request(request), model=GroupOffering, region_id=region.pk,
         label=_("Group offerings of %(region)s") % {"region": region.name},
@@ -190,7 +193,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = selectors.cases_to_add(user=user, region=offering.region, school=offering.school, query=query)
     candidates = candidates.exclude(group_participations__offering=offering)
     shown_ids = list(candidates.values_list("pk", flat=True)[:CASE_CHOICES])
-    posted = [value for value in request.POST.getlist("cases") if value.isdigit()]
+    posted = [value for value in request.POST.getlist("cases") if value.isdigit() and key_in_range(candidates, value)]
     form = ParticipantAddForm(request.POST or None, cases=candidates.filter(pk__in=shown_ids + posted))
     added = _run(
         request, form,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
+from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from brugwerk.learning.models import (
     LearningKind,
     LearningSession,
@@ -29,17 +30,17 @@ from brugwerk.regions.models import Municipality
 DEFAULT_MINUTES = {LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180}
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     """The fields of one kind of session. A coaching is with one bridge figure, chosen as such."""
 
     class Meta:
@@ -150,7 +151,7 @@ class SessionFilterForm(forms.Form):
 # --- Library --------------------------------------------------------------------------------------
 
 
-class LibraryItemForm(forms.ModelForm):
+class LibraryItemForm(ModelForm):
     class Meta:
         model = LibraryItem
         fields = ["kind", "title", "summary", "body", "link", "themes"]
@@ -175,7 +176,7 @@ class LibrarySearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=choice_with_blank(LibraryKind.choices, _("All kinds"))
     )
-    theme = forms.ModelChoiceField(
+    theme = ModelChoiceField(
         label=_("Theme"), queryset=LearningTheme.objects.none(), required=False, empty_label=_("All themes")
     )
 
@@ -192,7 +193,7 @@ class LibrarySearchForm(forms.Form):
 # --- Social map -----------------------------------------------------------------------------------
 
 
-class SocialMapEntryForm(forms.ModelForm):
+class SocialMapEntryForm(ModelForm):
     REACH = ("address", "phone", "email", "website", "opening_hours")
 
     class Meta:
@@ -242,11 +243,11 @@ class SocialMapSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("For example: food, homework, debts."),
     )
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False,
         empty_label=_("All municipalities"),
     )
-    life_domain = forms.ModelChoiceField(
+    life_domain = ModelChoiceField(
         label=_("Life domain"), queryset=LifeDomain.objects.none(), required=False,
         empty_label=_("All life domains"),
     )
@@ -271,7 +272,7 @@ class SocialMapSearchForm(forms.Form):
 # --- Themes ---------------------------------------------------------------------------------------
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(ModelForm):
     class Meta:
         model = LearningTheme
         fields = ["name", "position", "active"]

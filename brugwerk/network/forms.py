@@ -7,13 +7,14 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.core.forms import ModelChoiceField, ModelForm
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.network.services import SCOPE_FIELDS, one_scope_error
 from brugwerk.regions.forms import choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     class Meta:
         model = PartnerOrganisation
         fields = ["name", "type", "street", "municipality", "phone", "email", "website"]
@@ -24,7 +25,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["municipality"].queryset = municipalities
 
 
-class ContactPointForm(forms.ModelForm):
+class ContactPointForm(ModelForm):
     """A contact point answers for exactly one school, municipality or zone; the form says so in
     words instead of letting the database refuse it."""
 
@@ -81,10 +82,10 @@ class OrganisationSearchForm(forms.Form):
 
 
 class ContactFinderForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), empty_label=_("Choose a school")
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=PartnerOrganisation.objects.none(),
         required=False,

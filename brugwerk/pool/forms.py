@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
+from brugwerk.core.forms import ModelForm, ModelMultipleChoiceField
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
 
 
-class PoolMemberForm(forms.ModelForm):
+class PoolMemberForm(ModelForm):
     fte = forms.DecimalField(
         label=_("FTE"),
         min_value=Decimal("0.05"),
@@ -23,7 +24,7 @@ class PoolMemberForm(forms.ModelForm):
         help_text=_("Between 0.05 and 1.00, for example 0.8 for four days a week."),
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    schools = forms.ModelMultipleChoiceField(
+    schools = ModelMultipleChoiceField(
         label=_("Schools served"),
         queryset=School.objects.none(),
         required=False,

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.core.forms import ModelChoiceField, ModelForm
 from brugwerk.regions.models import EducationForm, Municipality, School, SchoolNetwork, Zone, ZoneMembership
 from brugwerk.regions.selectors import SchoolFilter
 
@@ -43,13 +44,13 @@ def choice_with_blank(choices: list[tuple[str, Any]], blank: Any) -> list[tuple[
     return [("", blank), *choices]
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(ModelForm):
     class Meta:
         model = Zone
         fields = ["name"]
 
 
-class MunicipalityForm(forms.ModelForm):
+class MunicipalityForm(ModelForm):
     class Meta:
         model = Municipality
         fields = ["name", "postal_code", "inhabitants"]
@@ -59,7 +60,7 @@ class MunicipalityForm(forms.ModelForm):
         self.fields["postal_code"].validators.append(postal_code_validator)
 
 
-class ZoneMembershipForm(forms.ModelForm):
+class ZoneMembershipForm(ModelForm):
     end_current = forms.BooleanField(
         label=_("End the municipality's current zone membership on the start date"),
         required=False,
@@ -108,7 +109,7 @@ class ZoneMembershipEndForm(forms.Form):
         return end
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(ModelForm):
     education_forms = forms.MultipleChoiceField(
         label=_("Forms of education"),
         choices=EducationForm.choices,
@@ -150,7 +151,7 @@ class SchoolSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    zone = forms.ModelChoiceField(
+    zone = ModelChoiceField(
         label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("All zones")
     )
     network = forms.ChoiceField(

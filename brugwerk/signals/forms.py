@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.core.forms import ModelChoiceField, ModelForm
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 from brugwerk.signals.models import MAX_MINUTES, Signal, SignalLevel, SignalResponse, SignalStatus, SignalTheme
@@ -26,7 +27,7 @@ def _minutes_field() -> forms.IntegerField:
     )
 
 
-class SignalThemeForm(forms.ModelForm):
+class SignalThemeForm(ModelForm):
     class Meta:
         model = SignalTheme
         fields = ["name", "position", "active"]
@@ -36,7 +37,7 @@ class SignalThemeForm(forms.ModelForm):
         }
 
 
-class SignalForm(forms.ModelForm):
+class SignalForm(ModelForm):
     class Meta:
         model = Signal
         fields = [
@@ -87,7 +88,7 @@ class SignalFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    theme = forms.ModelChoiceField(
+    theme = ModelChoiceField(
         label=_("Theme"), queryset=SignalTheme.objects.none(), required=False, empty_label=_("All themes")
     )
     level = forms.ChoiceField(
@@ -153,7 +154,7 @@ class StatusChangeForm(forms.Form):
         ]
 
 
-class ResponseForm(forms.ModelForm):
+class ResponseForm(ModelForm):
     class Meta:
         model = SignalResponse
         fields = ["responder", "received_on", "kind", "text"]

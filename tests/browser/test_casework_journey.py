@@ -1,9 +1,9 @@
 """The whole casework journey in the browser, each step done by the role that does it:
 
 school contact refers a pupil → coordinator accepts and assigns → brugfiguur (on a phone) registers a
-home visit, adds two goals, records consent for CAW and refers to CAW → the CAW contact acknowledges
-and gives feedback → the pupil changes school and the case moves to the other brugfiguur → that
-brugfiguur closes the case with an outcome.
+home visit, adds two goals, records consent for CAW and refers to CAW (checking the partner's view of
+the referral before sending it) → the CAW contact acknowledges and gives feedback → the pupil changes
+school and the case moves to the other brugfiguur → that brugfiguur closes the case with an outcome.
 
 Every page visited is checked by axe-core (zero violations), for console errors, and screenshotted
 under var/screenshots/<test name>/. Form fields are found by their name, so the test reads the same
@@ -134,7 +134,15 @@ def test_a_referral_travels_from_school_to_a_closed_case(demo, open_as):
         bf.page.locator(f"{f('shared_fields')}[value={field}]").check()
     for field in ("birth_date", "school"):  # covered by the consent, but CAW does not need them
         bf.page.locator(f"{f('shared_fields')}[value={field}]").uncheck()
-    submit(bf, "main form", "bf-referral-out-sent")
+    submit(bf, "main form", "bf-referral-out-preview")
+    # Before anything is sent: the partner's page of the referral, exactly what CAW will see.
+    assert not ReferralOut.objects.filter(case=case).exists()
+    preview = bf.page.content()
+    assert "Reizegem" in preview and "Ondersteuning voor het gezin" in preview
+    assert "2012" not in preview  # the birth date is left out of this referral
+    with bf.page.expect_navigation():
+        bf.page.locator("main form [name=confirm]").click()
+    bf.check("bf-referral-out-sent")
     referral_out = ReferralOut.objects.get(case=case)
     assert referral_out.organisation == caw and referral_out.status == ReferralOutStatus.SENT
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, Weekday
+from brugwerk.core.forms import ModelChoiceField
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
@@ -30,12 +31,12 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
 
-class CaseChoiceField(forms.ModelChoiceField):
+class CaseChoiceField(ModelChoiceField):
     """A case by its young person's name and school (the cases to choose from are the user's own)."""
 
     def label_from_instance(self, obj: Case) -> str:
@@ -75,7 +76,7 @@ class AppointmentForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DateInput())
     starts_at = forms.TimeField(label=_("From"), widget=TimeInput())
     ends_at = forms.TimeField(label=_("Until"), widget=TimeInput())
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("No school")
     )
     case = CaseChoiceField(
@@ -146,7 +147,7 @@ class PresenceDayForm(forms.Form):
     """A weekly presence day at a school the brugfiguur serves."""
 
     brugfiguur = PersonChoiceField(label=_("Bridge figure"), queryset=User.objects.none())
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    school = ModelChoiceField(label=_("School"), queryset=School.objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=lambda: _capitalised(Weekday.choices), coerce=int)
     valid_from = forms.DateField(label=_("From"), widget=DateInput())
     valid_until = forms.DateField(

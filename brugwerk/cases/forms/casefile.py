@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import AgreedAction, FamilyMember, Goal, HelpQuestion, LifeDomain, YoungPerson
+from brugwerk.core.forms import ModelForm
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
 
 
-class YoungPersonForm(forms.ModelForm):
+class YoungPersonForm(ModelForm):
     class Meta:
         model = YoungPerson
         fields = [
@@ -34,7 +35,7 @@ class YoungPersonForm(forms.ModelForm):
         self.fields["municipality"].queryset = municipalities
 
 
-class FamilyMemberForm(forms.ModelForm):
+class FamilyMemberForm(ModelForm):
     class Meta:
         model = FamilyMember
         fields = ["relation", "name", "phone", "email", "languages", "needs_interpreter", "notes"]
@@ -44,7 +45,7 @@ class FamilyMemberForm(forms.ModelForm):
         }
 
 
-class HelpQuestionForm(forms.ModelForm):
+class HelpQuestionForm(ModelForm):
     class Meta:
         model = HelpQuestion
         fields = ["life_domain", "description", "status"]
@@ -55,7 +56,7 @@ class HelpQuestionForm(forms.ModelForm):
         self.fields["life_domain"].queryset = life_domains
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ModelForm):
     class Meta:
         model = Goal
         fields = ["description", "status", "start_date", "target_date"]
@@ -73,7 +74,7 @@ class GoalForm(forms.ModelForm):
         return data
 
 
-class AgreedActionForm(forms.ModelForm):
+class AgreedActionForm(ModelForm):
     class Meta:
         model = AgreedAction
         fields = ["description", "goal", "owner_label", "owner_user", "due_date"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.cases.models import ContactMoment, ContactType, ContactWith, LifeDomain, YoungPerson
 from brugwerk.cases.selectors.contacts import SchoolChoices
+from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from brugwerk.regions.forms import DateInput, add_service_errors
 from brugwerk.regions.models import School
 
@@ -212,7 +213,7 @@ class LowThresholdContactForm(ContactMomentFields):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
     )
     school = forms.ChoiceField(label=_("School"), required=False)
-    life_domain = forms.ModelChoiceField(
+    life_domain = ModelChoiceField(
         label=_("Life domain"), queryset=LifeDomain.objects.none(), required=False, empty_label=_("Not known")
     )
     place = forms.CharField(
@@ -263,7 +264,7 @@ class LowThresholdContactForm(ContactMomentFields):
         }
 
 
-class ContactChoiceField(forms.ModelMultipleChoiceField):
+class ContactChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: ContactMoment) -> str:
         parts = [
             date_format(timezone.localtime(obj.occurred_at), "SHORT_DATETIME_FORMAT"),
@@ -275,7 +276,7 @@ class ContactChoiceField(forms.ModelMultipleChoiceField):
         return " · ".join(parts)
 
 
-class YoungPersonChoiceField(forms.ModelChoiceField):
+class YoungPersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: YoungPerson) -> str:
         if obj.birth_date:
             return f"{obj.first_name} {obj.last_name} ({date_format(obj.birth_date, 'SHORT_DATE_FORMAT')})"
@@ -301,7 +302,7 @@ class ConvertToCaseForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("No school")
     )
     consent_recorded = forms.BooleanField(

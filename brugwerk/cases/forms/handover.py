@@ -22,12 +22,13 @@ from brugwerk.cases.models import (
     ConsentPurpose,
     ShareableField,
 )
+from brugwerk.core.forms import ModelChoiceField
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.regions.forms import DateInput
 
 
 class ConsentForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Recipient (partner organisation)"),
         queryset=PartnerOrganisation.objects.none(),
         empty_label=_("Choose an organisation"),
@@ -136,7 +137,7 @@ def _option(point: ContactPoint) -> tuple[int, str]:
 
 
 class HandoverExportForm(forms.Form):
-    consent = forms.ModelChoiceField(
+    consent = ModelChoiceField(
         label=_("Consent for the handover summary"),
         queryset=Consent.objects.none(),
         empty_label=None,

@@ -13,16 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.cases.forms.contacts import CASE_CONTACT_TYPES, ChoiceCards, ContactMomentFields, NoteVisibilityMixin
 from brugwerk.cases.models import CloseReason, ShareKind
+from brugwerk.core.forms import ModelChoiceField
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
 
-class BrugfiguurChoiceField(forms.ModelChoiceField):
+class BrugfiguurChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
 
-class SchoolWithPoolChoiceField(forms.ModelChoiceField):
+class SchoolWithPoolChoiceField(ModelChoiceField):
     """A school, with the brugfiguren who serve it (prefetched as `pool_members`)."""
 
     def label_from_instance(self, obj: School) -> str:

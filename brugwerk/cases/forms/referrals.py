@@ -15,6 +15,7 @@ from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain, Referral, Urgency, YoungPerson
 from brugwerk.cases.selectors.referrals import Referrer
 from brugwerk.cases.services.referrals import MAX_PRIORITY
+from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School, Zone
@@ -35,10 +36,10 @@ class ReferralForm(forms.Form):
         widget=DateInput(),
         help_text=_("Helps to recognise a young person who is already known."),
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("No school or not known")
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Your organisation"), queryset=PartnerOrganisation.objects.none(), empty_label=None
     )
     reason = forms.CharField(
@@ -46,7 +47,7 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is going on, and what help is asked for?"),
     )
-    life_domains = forms.ModelMultipleChoiceField(
+    life_domains = ModelMultipleChoiceField(
         label=_("Life domains"),
         queryset=LifeDomain.objects.none(),
         required=False,
@@ -110,7 +111,7 @@ def _person_label(person: YoungPerson) -> str:
     return _("Young person already known: %(person)s") % {"person": label}
 
 
-class LeadChoiceField(forms.ModelChoiceField):
+class LeadChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
@@ -179,10 +180,10 @@ class WaitingListFilterForm(forms.Form):
     """The filter of the waiting list. Invalid values are ignored, so a hand-made URL never breaks
     the page."""
 
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
     )
-    zone = forms.ModelChoiceField(
+    zone = ModelChoiceField(
         label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("All zones")
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.cases.models import CaseStatus
 from brugwerk.cases.selectors.search import CaseFilter
+from brugwerk.core.forms import ModelChoiceField
 from brugwerk.regions.forms import choice_with_blank
 from brugwerk.regions.models import School
 
@@ -25,7 +26,7 @@ class CaseSearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=choice_with_blank(CaseStatus.choices, _("Open and closed"))
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
     )
 

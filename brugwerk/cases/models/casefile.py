@@ -193,6 +193,10 @@ class CaseShareQuerySet(models.QuerySet):
             Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day, revoked_at__isnull=True
         )
 
+    def not_over(self, day: datetime.date) -> CaseShareQuerySet:
+        """Shares in force on `day` or still to come: not revoked and not ended before `day`."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), revoked_at__isnull=True)
+
 
 class CaseShare(models.Model):
     """Another brugfiguur guides the case too (co-guidance) or stands in, from `starts_on` to

@@ -446,29 +446,32 @@ def _partner_rows(user: Any, **lookup: Any) -> list[PartnerReferral]:
         .values_list("referral_out_id", "status", "note", "given_at")
     ):
         feedback.setdefault(referral_id, []).append(PartnerFeedback(str(labels[status]), note, given_at))
-    field_labels = dict(ShareableField.choices)
     today = timezone.localdate()
-    return [
-        PartnerReferral(
-            pk=r.pk,
-            organisation=r.organisation.name,
-            contact_point=r.contact_point.person_name if r.contact_point else "",
-            sent_by=str(r.sent_by),
-            question=r.question,
-            shared=dict(r.shared_snapshot),
-            shared_labels=[str(field_labels.get(name, name)) for name in r.shared_fields],
-            status=r.status,
-            status_label=str(labels[r.status]),
-            sent_at=r.sent_at,
-            acknowledged_at=r.acknowledged_at,
-            last_feedback_at=r.last_feedback_at,
-            feedback_overdue=r.last_feedback_at is None
-            and r.status in (ReferralOutStatus.SENT, ReferralOutStatus.ACKNOWLEDGED)
-            and r.sent_at < _feedback_due_before(r.case.region, today),
-            feedback=feedback.get(r.pk, []),
-        )
-        for r in referrals
-    ]
+    return [partner_row(r, feedback=feedback.get(r.pk, []), today=today) for r in referrals]
+
+
+def partner_row(r: ReferralOut, *, feedback: list[PartnerFeedback], today: datetime.date) -> PartnerReferral:
+    """One referral out as its partner sees it: exactly its question and its snapshot. The partner's
+    pages and the sender's preview of an unsent referral both show this (and nothing else of it)."""
+    field_labels = dict(ShareableField.choices)
+    return PartnerReferral(
+        pk=r.pk,
+        organisation=r.organisation.name,
+        contact_point=r.contact_point.person_name if r.contact_point else "",
+        sent_by=str(r.sent_by),
+        question=r.question,
+        shared=dict(r.shared_snapshot),
+        shared_labels=[str(field_labels.get(name, name)) for name in r.shared_fields],
+        status=r.status,
+        status_label=str(dict(ReferralOutStatus.choices)[r.status]),
+        sent_at=r.sent_at,
+        acknowledged_at=r.acknowledged_at,
+        last_feedback_at=r.last_feedback_at,
+        feedback_overdue=r.last_feedback_at is None
+        and r.status in (ReferralOutStatus.SENT, ReferralOutStatus.ACKNOWLEDGED)
+        and r.sent_at < _feedback_due_before(r.case.region, today),
+        feedback=feedback,
+    )
 
 
 def partner_referrals(*, user: Any) -> list[PartnerReferral]:

@@ -56,11 +56,10 @@ def transfer_schools(*, user: Any, case: Case) -> QuerySet[School]:
 def current_shares(*, user: Any, case: Case) -> list[CaseShare]:
     """The case's shares that are in force or still to come (not revoked, not ended), with
     `can_revoke` left to the page."""
-    today = timezone.localdate()
     return list(
         scope(user, CaseShare)
-        .filter(case=case, revoked_at__isnull=True)
-        .exclude(ends_on__lt=today)
+        .filter(case=case)
+        .not_over(timezone.localdate())
         .select_related("user", "granted_by")
         .order_by("starts_on", "pk")
     )

@@ -3,7 +3,8 @@ the access policy (PermissionDenied when it says no); validates (ValidationError
 messages, per field where there is one); writes; and records the audit entry in the same
 transaction. Modules: referrals (in, and triage), casefile (young person, family, help questions,
 goals, actions, life domains), contacts, lifecycle (lead, transfer, close, reopen), sharing,
-handover (consent, referrals out, feedback, handover summary), agenda."""
+handover (consent, referrals out, feedback, handover summary; `disclosure` finds a case's data in
+the free text a partner reads), agenda."""
 
 from brugwerk.cases.services.agenda import (
     appointment_create,
@@ -36,6 +37,7 @@ from brugwerk.cases.services.handover import (
     consent_withdraw,
     referral_feedback_give,
     referral_out_acknowledge,
+    referral_out_prepare,
     referral_out_send,
 )
 from brugwerk.cases.services.lifecycle import case_assign_lead, case_close, case_reopen, case_transfer
@@ -46,7 +48,7 @@ from brugwerk.cases.services.referrals import (
     referral_queue,
     referral_refuse,
 )
-from brugwerk.cases.services.sharing import case_share_grant, case_share_revoke
+from brugwerk.cases.services.sharing import case_share_grant, case_share_revoke, end_case_shares
 
 __all__ = [
     "ReferralCreated",
@@ -66,6 +68,7 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "contact_register",
+    "end_case_shares",
     "family_member_add",
     "family_member_update",
     "goal_add",
@@ -83,6 +86,7 @@ __all__ = [
     "referral_create",
     "referral_feedback_give",
     "referral_out_acknowledge",
+    "referral_out_prepare",
     "referral_out_send",
     "referral_queue",
     "referral_refuse",

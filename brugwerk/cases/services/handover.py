@@ -1,7 +1,7 @@
 """What leaves a case: consent per recipient and purpose, referrals out to a partner's contact point
-(sharing only what the consent covers, as a snapshot taken when sent), the partner's acknowledgement
-and feedback, and the handover summary. Nothing leaves a case without a consent that covers it, and
-a withdrawn consent stops all further sharing at once."""
+(sharing only what the consent covers, as a snapshot taken when sent, and a question that holds
+nothing more), the partner's acknowledgement and feedback, and the handover summary. Nothing leaves a
+case without a consent that covers it, and a withdrawn consent stops all further sharing at once."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ from brugwerk.cases.services._common import (
     text,
     today,
 )
+from brugwerk.cases.services.disclosure import fields_disclosed_by
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 
 
@@ -209,6 +210,91 @@ def build_snapshot(case: Case, fields: Iterable[str]) -> dict[str, Any]:
 # --- Referrals out ----------------------------------------------------------------------------------
 
 
+def free_text_errors(
+    *, case: Case, consent: Consent | None, shared_fields: Iterable[str], texts: dict[str, str]
+) -> dict[str, str]:
+    """An error per free text (`texts`: form field -> text) that holds data the partner is not to
+    receive with it: values of fields the consent does not cover, or that are not shared this time
+    (`disclosure.fields_disclosed_by` decides). Empty when every text keeps to what is shared."""
+    shared = list(shared_fields)
+    covered = set(consent.shared_fields) if consent is not None else set()
+    values = build_snapshot(case, SHAREABLE_FIELDS)
+    errors: dict[str, str] = {}
+    for name, value in texts.items():
+        found = fields_disclosed_by(value, values=values, shared=shared)
+        uncovered = [field for field in found if field not in covered]
+        unshared = [field for field in found if field in covered]
+        messages = []
+        if uncovered:
+            messages.append(
+                _("The text holds data the consent does not cover: %(fields)s. Take it out of the text.")
+                % {"fields": _labels(uncovered)}
+            )
+        if unshared:
+            messages.append(
+                _("The text holds data you do not share with this referral: %(fields)s. Take it out of the text, "
+                  "or share it.")
+                % {"fields": _labels(unshared)}
+            )
+        if messages:
+            errors[name] = " ".join(messages)
+    return errors
+
+
+def _prepare(
+    actor: Actor,
+    *,
+    case: Case,
+    organisation: PartnerOrganisation,
+    question: str,
+    consent: Consent,
+    shared_fields: Iterable[str],
+    contact_point: ContactPoint | None,
+) -> ReferralOut:
+    """The referral out as it would be sent, checked and not saved (with the snapshot and the time)."""
+    referral = ReferralOut(
+        case=case, organisation=organisation, contact_point=contact_point, consent=consent,
+        status=ReferralOutStatus.SENT, sent_by=actor.user,
+    )
+    require_case_content_write(actor, referral, case)
+    errors: dict[str, str] = {}
+    fields = _field_list(errors, "shared_fields", shared_fields)
+    referral.question = "\n".join(require_text(errors, "question", question).splitlines())
+    if organisation is None or organisation.region_id != case.region_id:
+        errors["organisation"] = _("Choose a partner organisation of this region.")
+    if contact_point is not None and organisation is not None and contact_point.organisation_id != organisation.pk:
+        errors["contact_point"] = _("Choose a contact point of this organisation.")
+    _require_consent(errors, consent, case, ConsentPurpose.REFERRAL, organisation, fields)
+    if not errors:
+        texts = {"question": referral.question}
+        errors |= free_text_errors(case=case, consent=consent, shared_fields=fields, texts=texts)
+    raise_if(errors)
+    referral.consent = consent
+    referral.shared_fields = fields
+    referral.shared_snapshot = build_snapshot(case, fields)
+    referral.sent_at = timezone.now()
+    full_clean(referral)
+    return referral
+
+
+def referral_out_prepare(
+    *,
+    actor: Actor,
+    case: Case,
+    organisation: PartnerOrganisation,
+    question: str,
+    consent: Consent,
+    shared_fields: Iterable[str],
+    contact_point: ContactPoint | None = None,
+) -> ReferralOut:
+    """What `referral_out_send` would send, checked the same way, without sending or saving it: the
+    page shows the brugfiguur the partner's view of it before they send."""
+    return _prepare(
+        actor, case=case, organisation=organisation, question=question, consent=consent,
+        shared_fields=shared_fields, contact_point=contact_point,
+    )
+
+
 def referral_out_send(
     *,
     actor: Actor,
@@ -221,28 +307,14 @@ def referral_out_send(
 ) -> ReferralOut:
     """Refer the young person to `organisation` (its fixed `contact_point`), sharing `shared_fields`
     as they are now: the consent must be for this organisation and for referral, cover every field,
-    and not be withdrawn."""
-    referral = ReferralOut(
-        case=case, organisation=organisation, contact_point=contact_point, consent=consent,
-        status=ReferralOutStatus.SENT, sent_by=actor.user,
-    )
-    require_case_content_write(actor, referral, case)
+    and not be withdrawn; and the question (free text the partner reads) must hold no data of the
+    young person beyond what is shared (`free_text_errors`)."""
     with transaction.atomic():
         consent = locked(consent) if consent is not None and consent.pk else consent
-        errors: dict[str, str] = {}
-        fields = _field_list(errors, "shared_fields", shared_fields)
-        referral.question = require_text(errors, "question", question)
-        if organisation is None or organisation.region_id != case.region_id:
-            errors["organisation"] = _("Choose a partner organisation of this region.")
-        if contact_point is not None and organisation is not None and contact_point.organisation_id != organisation.pk:
-            errors["contact_point"] = _("Choose a contact point of this organisation.")
-        _require_consent(errors, consent, case, ConsentPurpose.REFERRAL, organisation, fields)
-        raise_if(errors)
-        referral.consent = consent
-        referral.shared_fields = fields
-        referral.shared_snapshot = build_snapshot(case, fields)
-        referral.sent_at = timezone.now()
-        full_clean(referral)
+        referral = _prepare(
+            actor, case=case, organisation=organisation, question=question, consent=consent,
+            shared_fields=shared_fields, contact_point=contact_point,
+        )
         referral.save()
         audit_create(actor, referral)
     return referral

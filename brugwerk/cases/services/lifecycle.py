@@ -1,6 +1,7 @@
 """A case's course: assigning another lead, moving with the pupil to another school of the region
 (or out of it), closing with a reason, an outcome and a closing contact, and reopening. Every step
-keeps the referrer's view of the referral in line: they see its status, nothing more."""
+keeps the referrer's view of the referral in line: they see its status, nothing more. A new lead or
+a change of school ends every share of the case in the same transaction."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from brugwerk.cases.services._common import (
     today,
 )
 from brugwerk.cases.services.contacts import build_contact
+from brugwerk.cases.services.sharing import end_case_shares
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import School
 
@@ -60,7 +62,8 @@ def _transfer(
 
 
 def case_assign_lead(*, actor: Actor, case: Case, lead: User, note: str = "") -> Case:
-    """Another brugfiguur leads the case from now on (same school). Recorded as a transfer."""
+    """Another brugfiguur leads the case from now on (same school). Recorded as a transfer. Every
+    share of the case ends with it (`sharing.end_case_shares`): the new lead shares anew if needed."""
     with transaction.atomic():
         case = locked(case)
         require(actor, Action.VIEW, case)
@@ -74,6 +77,7 @@ def case_assign_lead(*, actor: Actor, case: Case, lead: User, note: str = "") ->
         raise_if(errors)
         transfer.save()
         audit_create(actor, transfer)
+        end_case_shares(actor=actor, case=case, because="new_lead", transfer=transfer)
         before = snapshot(case)
         case.lead = lead
         case.save(update_fields=["lead"])
@@ -108,7 +112,8 @@ def case_transfer(
 ) -> Case:
     """Pupil mobility. To a school of the region: the case moves to the brugfiguur of that school
     (or `to_lead`) with a handover note, and the old school's referral shows as closed to its
-    referrer. Out of the region (`to_school` None): the case is closed as moved away."""
+    referrer. Out of the region (`to_school` None): the case is closed as moved away. Either way every
+    share of the case ends with it (`sharing.end_case_shares`)."""
     with transaction.atomic():
         case = locked(case)
         require(actor, Action.VIEW, case)
@@ -128,6 +133,7 @@ def case_transfer(
         raise_if(errors)
         transfer.save()
         audit_create(actor, transfer)
+        end_case_shares(actor=actor, case=case, because="transfer", transfer=transfer)
         before = snapshot(case)
         if to_school is None:
             case.status = CaseStatus.CLOSED

@@ -5,6 +5,7 @@ days it is in force."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.accounts.models import User
 from brugwerk.audit.services import Actor, snapshot
-from brugwerk.cases.models import Case, CaseShare, ShareKind
+from brugwerk.cases.models import Case, CaseShare, CaseTransfer, ShareKind
 from brugwerk.cases.services._common import (
     audit_create,
     audit_update,
@@ -71,6 +72,15 @@ def case_share_grant(
     return share
 
 
+def _end(actor: Actor, share: CaseShare, *, extra: dict[str, Any] | None = None) -> CaseShare:
+    """End a share now, as revoking does: the revocation time is set and recorded; the share stays."""
+    before = snapshot(share)
+    share.revoked_at = timezone.now()
+    share.save(update_fields=["revoked_at"])
+    audit_update(actor, share, before, extra=extra)
+    return share
+
+
 def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
     """End a share now; it stays on record."""
     with transaction.atomic():
@@ -79,8 +89,17 @@ def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
         require(actor, Action.CHANGE, share)
         if share.revoked_at is not None:
             raise ValidationError(_("This share has been ended already."), code="revoked")
-        before = snapshot(share)
-        share.revoked_at = timezone.now()
-        share.save(update_fields=["revoked_at"])
-        audit_update(actor, share, before)
+        _end(actor, share)
     return share
+
+
+def end_case_shares(*, actor: Actor, case: Case, because: str, transfer: CaseTransfer) -> list[CaseShare]:
+    """End every share of `case` that is in force or still to come, each as a revoke ends it and with
+    its own audit entry naming the `transfer` that ended it (`because`: "new_lead" or "transfer").
+    A share was granted for one lead at one school: it does not outlive a new lead or a change of
+    school. Runs inside the caller's transaction, before the case changes hands (while the actor
+    may still end them)."""
+    shares = list(CaseShare.objects.select_for_update().filter(case=case).not_over(today()).order_by("pk"))
+    for share in shares:
+        require(actor, Action.CHANGE, share)
+    return [_end(actor, share, extra={"ended_with": because, "transfer": transfer.pk}) for share in shares]

@@ -3,7 +3,8 @@ home visit) and its small edit pages for the young person, the family, help ques
 agreed actions. Each edit page saves through a service and goes back to its section of the file.
 
 A closed case is read-only: its edit pages send the user back with the service's "reopen it first"
-message and change nothing. Somebody who does not see the case gets 404 everywhere."""
+message and change nothing. Somebody who does not see the case gets 404 everywhere. Every page that
+shows a form records the read in the audit trail, as the case file does."""
 
 from __future__ import annotations
 
@@ -88,16 +89,30 @@ def _refuse_if_closed(request: HttpRequest, case: Case, anchor: str) -> HttpResp
     return redirect(case_url(case.pk, anchor))
 
 
-def _audit_shown(request: HttpRequest, record: Any) -> None:
-    """An edit page shows the stored personal data it edits: record that, the first time it is shown."""
-    if request.method == "GET":
-        record_view(actor=Actor.from_request(request), subject=record)
+def _record_shown(request: HttpRequest, case: Case, record: Any = None) -> None:
+    """Every page of the case file shows the young person's name, and most show the case's content
+    (its goals, its team, the record being edited): record the read as the case file does, naming
+    the record an edit page shows together with its case, or else the case."""
+    details: dict[str, Any] = {"page": request.resolver_match.url_name}
+    if record is not None:
+        details["case"] = case.pk
+    record_view(actor=Actor.from_request(request), subject=record if record is not None else case, details=details)
 
 
 def _edit_page(
-    request: HttpRequest, *, case: Case, form: Any, save: Callable[[], Any], title: str, anchor: str, done: str
+    request: HttpRequest,
+    *,
+    case: Case,
+    form: Any,
+    save: Callable[[], Any],
+    title: str,
+    anchor: str,
+    done: str,
+    shown: Any = None,
 ) -> HttpResponse:
-    """Run the form through the service; on success back to the file's section with `done`."""
+    """Run the form through the service; on success back to the file's section with `done`. Each
+    time the form is shown (also again with errors), the read is recorded: of `shown`, the stored
+    record an edit page edits, or of the case for a page that adds to it."""
     try:
         saved = run_form(request, form, save)
     except PermissionDenied:
@@ -105,6 +120,7 @@ def _edit_page(
     if saved is not None:
         messages.success(request, done)
         return redirect(case_url(case.pk, anchor))
+    _record_shown(request, case, shown)
     return render_form(
         request, form=form, title=title, cancel_url=case_url(case.pk, anchor), breadcrumbs=_crumbs(case)
     )
@@ -130,7 +146,6 @@ def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_closed(request, case, YOUNG_PERSON):
         return refused
     person = get_object_or_404(user, YoungPerson, Action.CHANGE, pk=case.young_person_id)
-    _audit_shown(request, person)
     form = YoungPersonForm(
         request.POST or None,
         instance=person,
@@ -145,6 +160,7 @@ def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request), young_person=person, values=model_values(form)
         ),
         title=_("Change the details of the young person"),
+        shown=person,
         anchor=YOUNG_PERSON,
         done=_("The details were saved."),
     )
@@ -177,7 +193,6 @@ def family_member_update(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_closed(request, case, FAMILY):
         return refused
     require(can(request.user, Action.CHANGE, member))
-    _audit_shown(request, member)
     form = FamilyMemberForm(request.POST or None, instance=member)
     return _edit_page(
         request,
@@ -187,6 +202,7 @@ def family_member_update(request: HttpRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request), member=member, values=model_values(form)
         ),
         title=_("Change the family member"),
+        shown=member,
         anchor=FAMILY,
         done=_("The family member was saved."),
     )
@@ -236,7 +252,6 @@ def help_question_update(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_closed(request, case, HELP_QUESTIONS):
         return refused
     require(can(request.user, Action.CHANGE, question))
-    _audit_shown(request, question)
     domain_id = question.life_domain_id
     form = HelpQuestionForm(
         request.POST or None, instance=question, life_domains=_life_domains(request, case, domain_id)
@@ -254,6 +269,7 @@ def help_question_update(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         save=save,
         title=_("Change the help question"),
+        shown=question,
         anchor=HELP_QUESTIONS,
         done=_("The help question was saved."),
     )
@@ -286,7 +302,6 @@ def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _refuse_if_closed(request, case, TRAJECTORY):
         return refused
     require(can(request.user, Action.CHANGE, goal))
-    _audit_shown(request, goal)
     form = GoalForm(request.POST or None, instance=goal)
     return _edit_page(
         request,
@@ -294,6 +309,7 @@ def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         save=lambda: services.goal_update(actor=Actor.from_request(request), goal=goal, values=model_values(form)),
         title=_("Change the goal"),
+        shown=goal,
         anchor=TRAJECTORY,
         done=_("The goal was saved."),
     )

@@ -32,6 +32,7 @@ from brugwerk.cases.models import (
     age_on,
 )
 from brugwerk.cases.selectors import handover as selectors
+from brugwerk.cases.selectors import partner as partner_selectors
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.views import render_form, require, run_form
@@ -133,7 +134,9 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(case_url(case))
     referrals = list(selectors.referrals_under(user=user, consent=consent))
     record_view(
-        actor=Actor.from_request(request), subject=consent, details={"referrals_out": [r.pk for r in referrals]}
+        actor=Actor.from_request(request),
+        subject=consent,
+        details={"case": case.pk, "referrals_out": [r.pk for r in referrals]},
     )
     context = {
         "consent": consent,
@@ -152,7 +155,9 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def referral_out_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Step one: choose the consent to refer under (skipped when there is one). Step two: the contact
-    point, the question and what to share; what the consent does not cover cannot be chosen."""
+    point, the question and what to share; what the consent does not cover cannot be chosen. Step
+    three: the partner's view of the referral, exactly as they will see it; sending from there goes
+    ahead only while that is still what would be sent. The services check every step."""
     user = request.user
     case = selectors.case_get(user=user, pk=pk)
     require(can(user, Action.CREATE, ReferralOut(case=case)))
@@ -179,34 +184,56 @@ def referral_out_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralOutForm(
         _posted(request), consent=consent, covered=covered, for_school=points.for_school, others=points.others
     )
-    referral = _run(
-        request,
-        form,
-        lambda: cases_services.referral_out_send(
-            actor=actor,
-            case=case,
-            organisation=consent.organisation,
-            question=form.cleaned_data["question"],
-            consent=consent,
-            shared_fields=form.cleaned_data["shared_fields"],
-            contact_point=form.cleaned_data["contact_point"],
-        ),
-    )
-    if referral is not None:
-        notifications.referral_out_sent(referral, base_url=notifications.base_url_of(request))
-        messages.success(
-            request, _("The referral to %(organisation)s was sent.") % {"organisation": consent.organisation.name}
-        )
-        return redirect("cases:referral_out_detail", pk=referral.pk)
+    context |= {"consent": consent, "form": form}
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "actor": actor, "case": case, "organisation": consent.organisation, "question": data["question"],
+            "consent": consent, "shared_fields": data["shared_fields"], "contact_point": data["contact_point"],
+        }
+        try:
+            prepared = cases_services.referral_out_prepare(**values)
+            fingerprint = partner_selectors.preview_fingerprint(prepared)
+            if request.POST.get("confirm") and request.POST.get("fingerprint") == fingerprint:
+                referral = cases_services.referral_out_send(**values)
+                notifications.referral_out_sent(referral, base_url=notifications.base_url_of(request))
+                messages.success(
+                    request,
+                    _("The referral to %(organisation)s was sent.") % {"organisation": consent.organisation.name},
+                )
+                return redirect("cases:referral_out_detail", pk=referral.pk)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _referral_out_preview(
+                request, context, prepared, fingerprint, changed=bool(request.POST.get("confirm"))
+            )
     record_view(actor=actor, subject=case, details={"page": "referral_out_create", "consent": consent.pk})
-    context |= {
-        "form": form,
-        "consent": consent,
-        "standing": standing,
-        "covered_labels": _field_labels(covered),
-        "several": len(consents) > 1,
-    }
+    context |= {"standing": standing, "covered_labels": _field_labels(covered), "several": len(consents) > 1}
     return render(request, "cases/handover/referral_out_form.html", context)
+
+
+def _referral_out_preview(
+    request: HttpRequest, context: dict[str, Any], prepared: ReferralOut, fingerprint: str, *, changed: bool
+) -> HttpResponse:
+    """The partner's page of the referral as it would be sent (`partner_selectors.partner_referral_preview`
+    and the partner's own partial), with the form's values carried along to send or change them.
+    `changed`: sending was asked for, but what would be sent is no longer what the preview showed."""
+    row = partner_selectors.partner_referral_preview(referral_out=prepared)
+    record_view(
+        actor=Actor.from_request(request),
+        subject=context["case"],
+        details={"page": "referral_out_preview", "consent": prepared.consent_id, "shared_fields": list(row.shared)},
+    )
+    context |= {
+        "row": row,
+        "shared": selectors.readable_snapshot(row.shared),
+        "fingerprint": fingerprint,
+        "changed": changed,
+    }
+    return render(request, "cases/handover/referral_out_preview.html", context)
 
 
 def referral_out_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -215,7 +242,9 @@ def referral_out_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = team_view.referral
     consent = referral.consent
     record_view(
-        actor=Actor.from_request(request), subject=referral, details={"shared_fields": list(referral.shared_fields)}
+        actor=Actor.from_request(request),
+        subject=referral,
+        details={"case": referral.case_id, "shared_fields": list(referral.shared_fields)},
     )
     context = {
         "referral": referral,
@@ -255,6 +284,8 @@ def handover_export(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         except ValidationError as exc:
             add_service_errors(form, exc)
+    if summary is None:  # the service recorded the summary as an export; this shows the case's consents
+        record_view(actor=Actor.from_request(request), subject=case, details={"page": "handover_export"})
     context = {
         "case": case,
         "case_url": case_url(case),

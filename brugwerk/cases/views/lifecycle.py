@@ -2,7 +2,8 @@
 its file: another lead, a change of school within the region (the case moves with the pupil),
 sharing with a second brugfiguur or a stand-in (and revoking that), closing with a reason, an
 outcome and a closing contact, and reopening, explicitly, with a reason. A closed case is read-only:
-its pages say so instead of showing a form."""
+its pages say so instead of showing a form. Another lead and a change of school end every share of
+the case: their pages say beforehand which, and the success message says they ended."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can, get_object_or_404
@@ -52,7 +53,8 @@ def _form_page(
             raise Http404 from None
         else:
             messages.success(request, done)
-            return redirect(case_url(case))
+            # A lead who handed the case over no longer sees it: to their cases, not to a 404.
+            return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
     record_view(actor=Actor.from_request(request), subject=case, details={"page": request.resolver_match.url_name})
     context = {
         "case": case,
@@ -65,6 +67,26 @@ def _form_page(
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+def _ending_shares(request: HttpRequest, case: Case) -> tuple[list[str], Callable[[str], str]]:
+    """The shares a new lead or a change of school ends (the services end every share in force or
+    still to come): what the page says beforehand, and the success message that says it happened."""
+    shares = current_shares(user=request.user, case=case)
+    ending = [
+        _("The sharing with %(name)s (%(kind)s) ends with this change.")
+        % {"name": share.user, "kind": share.get_kind_display()}
+        for share in shares
+    ]
+    ended = [
+        _("The sharing with %(name)s (%(kind)s) has ended.") % {"name": share.user, "kind": share.get_kind_display()}
+        for share in shares
+    ]
+
+    def done(message: str) -> str:
+        return " ".join([message, *ended])
+
+    return ending, done
 
 
 def _open_case(request: HttpRequest, pk: int, allowed: Callable[[Case], bool]) -> Case | HttpResponse:
@@ -86,6 +108,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignLeadForm(
         request.POST or None, brugfiguren=brugfiguren_of(user=user, region=case.region).exclude(pk=case.lead_id)
     )
+    ending, done = _ending_shares(request, case)
     return _form_page(
         request, case, form,
         lambda: services.case_assign_lead(
@@ -93,11 +116,12 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         ),
         title=title,
-        done=_("The case has another lead bridge figure now."),
+        done=done(_("The case has another lead bridge figure now.")),
         template="cases/lifecycle/form_page.html",
         intro=_("%(name)s leads the case now. The change is kept in the case's history.")
         % {"name": case.lead},
         submit_label=_("Assign"),
+        extra={"ending_shares": ending},
     )
 
 
@@ -113,6 +137,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         brugfiguren=brugfiguren_of(user=user, region=case.region),
     )
     current = case.school.name if case.school else _("no school")
+    ending, done = _ending_shares(request, case)
     return _form_page(
         request, case, form,
         lambda: services.case_transfer(
@@ -120,7 +145,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             to_lead=form.cleaned_data["to_lead"], note=form.cleaned_data["note"],
         ),
         title=title,
-        done=_("The case moved to the new school and its bridge figure."),
+        done=done(_("The case moved to the new school and its bridge figure.")),
         template="cases/lifecycle/form_page.html",
         intro=_(
             "The young person moves from %(school)s to another school of the region. The case goes to the "
@@ -128,6 +153,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"school": current},
         submit_label=_("Move the case"),
+        extra={"ending_shares": ending},
     )
 
 
