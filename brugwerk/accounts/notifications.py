@@ -18,10 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
@@ -30,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from brugwerk.accounts.models import INVITATION_VALID_DAYS, Role, RoleInvitation, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.core.mail import send_templated_mail
 
 MAIL_TEMPLATES = "accounts/mail"
 
@@ -42,12 +40,6 @@ class LinkReason:
     SECOND_FACTOR = "second_factor"  # a manager reset the second factor and cleared the password
 
     ALL = (WELCOME, RESET, SECOND_FACTOR)
-
-
-def base_url_of(request: HttpRequest) -> str:
-    """The address of this installation as the request reached it (the host is checked against
-    ALLOWED_HOSTS), without the trailing slash."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 # --- Enqueued by the services -----------------------------------------------------------------------
@@ -177,6 +169,4 @@ def send_invitation_notice(*, invitation_id: int, base_url: str) -> int:
 
 
 def _send(kind: str, addresses: list[str], context: dict[str, Any]) -> int:
-    subject = render_to_string(f"{MAIL_TEMPLATES}/{kind}_subject.txt", context).strip()
-    body = render_to_string(f"{MAIL_TEMPLATES}/{kind}_body.txt", context)
-    return EmailMessage(subject=subject, body=body, to=addresses).send()
+    return send_templated_mail(f"{MAIL_TEMPLATES}/{kind}", addresses, context)

@@ -267,6 +267,13 @@ def password_link_send(*, actor: Actor, user: User, region_id: int | None, base_
                                 base_url=base_url)
 
 
+def _store_password(user: User, password: str) -> None:
+    """Django's password validators, then the new hash (the audit entry never holds the password)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
 @transaction.atomic
 def user_set_password(*, actor: Actor, user: User, password: str, region_id: int | None) -> User:
     """A user changes their own password. Nobody sets another person's password: managers send a
@@ -274,9 +281,7 @@ def user_set_password(*, actor: Actor, user: User, password: str, region_id: int
     holds the password."""
     if _by_someone_else(actor, user):
         raise PermissionDenied
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    _store_password(user, password)
     record(actor=actor, event=AuditEvent.UPDATE, subject=user, region_id=region_id,
            changes={"password": "changed"})
     return user
@@ -286,9 +291,7 @@ def user_set_password(*, actor: Actor, user: User, password: str, region_id: int
 def password_set_with_link(*, user: User, password: str, ip: str | None) -> User:
     """The holder of a valid one-time link (checked by the page) sets the account's password: the
     owner, who read it in their mailbox. Recorded in each of the account's regions."""
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    _store_password(user, password)
     record_account_event(actor=Actor(user=user, ip=ip), event=AuditEvent.UPDATE, user=user,
                          changes={"password": "set with a one-time link"})
     return user

@@ -37,12 +37,12 @@ from brugwerk.accounts.forms import (
     UserSearchForm,
 )
 from brugwerk.accounts.models import User
-from brugwerk.accounts.notifications import base_url_of
 from brugwerk.accounts.redirects import safe_next
 from brugwerk.accounts.selectors import current_region
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.selectors import audit_visible
 from brugwerk.audit.services import Actor, client_ip, record, record_list_view
+from brugwerk.core.mail import base_url_of
 
 
 class LoginView(auth_views.LoginView):

@@ -12,23 +12,13 @@ from __future__ import annotations
 
 import functools
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from brugwerk.cases.models import ReferralFeedback, ReferralOut
+from brugwerk.core.mail import send_templated_mail
 
 MAIL_TEMPLATES = "cases/handover/mail"
-
-
-def base_url_of(request: HttpRequest) -> str:
-    """The address of this installation as the request reached it (the host is checked against
-    ALLOWED_HOSTS), without the trailing slash."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 # --- Enqueued by the pages --------------------------------------------------------------------------
@@ -77,7 +67,4 @@ def send_feedback_notice(*, feedback_id: int, base_url: str) -> int:
 def _send(kind: str, address: str, link: str) -> int:
     if not address:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{MAIL_TEMPLATES}/{kind}_subject.txt").strip()
-        body = render_to_string(f"{MAIL_TEMPLATES}/{kind}_body.txt", {"link": link})
-    return EmailMessage(subject=subject, body=body, to=[address]).send()
+    return send_templated_mail(f"{MAIL_TEMPLATES}/{kind}", [address], {"link": link})

@@ -33,6 +33,7 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import handover as selectors
 from brugwerk.cases.selectors import partner as partner_selectors
+from brugwerk.core.mail import base_url_of
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.views import render_form, require, run_form
@@ -196,7 +197,7 @@ def referral_out_create(request: HttpRequest, pk: int) -> HttpResponse:
             fingerprint = partner_selectors.preview_fingerprint(prepared)
             if request.POST.get("confirm") and request.POST.get("fingerprint") == fingerprint:
                 referral = cases_services.referral_out_send(**values)
-                notifications.referral_out_sent(referral, base_url=notifications.base_url_of(request))
+                notifications.referral_out_sent(referral, base_url=base_url_of(request))
                 messages.success(
                     request,
                     _("The referral to %(organisation)s was sent.") % {"organisation": consent.organisation.name},

@@ -21,6 +21,7 @@ from brugwerk.cases.forms.partner import FeedbackForm
 from brugwerk.cases.models import ReferralOut, ReferralOutStatus
 from brugwerk.cases.selectors import handover as handover_selectors
 from brugwerk.cases.selectors import partner as selectors
+from brugwerk.core.mail import base_url_of
 from brugwerk.regions.views import region_or_404, render_form, require, run_form
 
 NEW = "new"
@@ -115,7 +116,7 @@ def partner_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     if feedback is not None:
-        notifications.feedback_given(feedback, base_url=notifications.base_url_of(request))
+        notifications.feedback_given(feedback, base_url=base_url_of(request))
         messages.success(request, _("Thank you: your feedback was passed on to the brugfiguur."))
         return redirect("cases:partner_referral", pk=record.pk)
     referral_url = reverse("cases:partner_referral", args=[record.pk])
