@@ -48,15 +48,10 @@ ROLES_WITH_PERSONAL_DATA = frozenset(
 CASE_CONTENT_ROLES = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})
 
 
-class Membership(models.Model):
-    """A role a user holds in a region. Revoked memberships stay, for the record."""
+class RoleTarget(models.Model):
+    """What a role is for, shared by a role held (`Membership`) and a role offered (`RoleInvitation`):
+    the role and, for a school contact or a partner, its school or partner organisation."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("region")
-    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     school = models.ForeignKey(
         "regions.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
@@ -68,6 +63,20 @@ class Membership(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("partner organisation"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Membership(RoleTarget):
+    """A role a user holds in a region. Revoked memberships stay, for the record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("region")
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -117,7 +126,7 @@ class RoleInvitationQuerySet(models.QuerySet):
         )
 
 
-class RoleInvitation(models.Model):
+class RoleInvitation(RoleTarget):
     """An invitation to a role in a region for someone who already has an account (for example in
     another region): the role is granted only when they accept it.
 
@@ -127,18 +136,6 @@ class RoleInvitation(models.Model):
 
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    school = models.ForeignKey(
-        "regions.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
-    )
-    organisation = models.ForeignKey(
-        "network.PartnerOrganisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner organisation"),
     )
     login = models.CharField(_("username or e-mail address"), max_length=254)
     user = models.ForeignKey(
