@@ -267,7 +267,7 @@ def pool_step(build: Build) -> None:
 
 
 def life_domains_step(build: Build) -> None:
-    """The default, editable list of life domains (DOMAIN.md)."""
+    """The default, editable list of life domains (docs/domain.md)."""
     from brugwerk.cases.models import DEFAULT_LIFE_DOMAINS, LifeDomain
 
     region = build.region

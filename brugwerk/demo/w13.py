@@ -1,4 +1,4 @@
-"""The W13 region "Zuid-West-Vlaanderen" as demo data (see /work/shared/DOMAIN.md).
+"""The W13 region "Zuid-West-Vlaanderen" as demo data (see docs/domain.md#the-region-w13).
 
 Real: the 14 member municipalities with their postal codes, their approximate number of
 inhabitants (rounded), the three primary-care zones of 2020–2024 and the kinds of partner
@@ -62,8 +62,9 @@ def _zone_memberships() -> list[ZoneMembershipSpec]:
     rows = []
     for zone, municipalities in ZONES.items():
         for municipality in municipalities:
-            # Zones were redrawn on 1 January 2025; the new boundaries are not in DOMAIN.md (?), so
-            # the demo assumes each municipality stayed in its zone. Two dated rows show the history.
+            # Zones were redrawn on 1 January 2025; the new boundaries are not known (docs/domain.md, open
+            # question 1), so the demo assumes each municipality stayed in its zone. Two dated rows show the
+            # history.
             rows.append(ZoneMembershipSpec(zone, municipality, FIRST_REPORTED, ZONES_REDRAWN_ON))
             rows.append(ZoneMembershipSpec(zone, municipality, ZONES_REDRAWN_ON))
     # Lendelede belonged to ELZ RITS (Izegem–Tielt), a zone outside W13, before 2025. The demo does
@@ -82,7 +83,7 @@ A, B, TR, DU, LM, SP, DL = (
     F.SPECIAL,
     F.DUAL_LEARNING,
 )
-# Invented schools; pupil counts add up to 24,000, the order of magnitude DOMAIN.md gives.
+# Invented schools; pupil counts add up to 24,000, the order of magnitude docs/domain.md gives.
 SCHOOLS = [
     SchoolSpec("Broeltorens College", "Kortrijk", N.KATHOLIEK, (A, TR), 1650, "Collegestraat 4"),
     SchoolSpec("GO! Campus Leiespiegel", "Kortrijk", N.GO, (A, B, DU, LM), 1140, "Leiekaai 31"),
@@ -192,7 +193,7 @@ LOGINS = [
     LoginSpec("bf-lotte", "Lotte", "Verhaeghe", Role.BRUGFIGUUR, "lotte.verhaeghe@w13.example"),
 ]
 # Five people started in early 2023, 4.5 FTE together, each mobile from a home base and serving
-# schools selected on need (not every school: capacity is short, as DOMAIN.md says).
+# schools selected on need (not every school: capacity is short, as docs/domain.md says).
 POOL = [
     PoolMemberSpec(
         "bf-sofie",

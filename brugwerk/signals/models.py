@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# The default themes of a region (DOMAIN.md, pillar 2). They are data: stored in Dutch, editable per
-# region by its coordinator.
+# The default themes of a region (docs/domain.md#signals-to-policy-knelpunten). They are data: stored in
+# Dutch, editable per region by its coordinator.
 DEFAULT_SIGNAL_THEMES = (
     "schoolkosten",
     "vervoer en mobiliteit",

@@ -1,4 +1,4 @@
-"""Give every existing region the default list of life domains (DOMAIN.md); new regions get it from
+"""Give every existing region the default list of life domains (docs/domain.md); new regions get it from
 `cases.services.life_domains_ensure_defaults`."""
 
 from django.db import migrations

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.regions.models import EducationForm
 
-# The default life domains (DOMAIN.md). They are data: stored in Dutch, editable per region.
+# The default life domains (docs/domain.md#life-domains-levensdomeinen). They are data: stored in Dutch,
+# editable per region.
 DEFAULT_LIFE_DOMAINS = (
     "onderwijs",
     "financiën en inkomen",

@@ -274,7 +274,7 @@ def action_complete(*, actor: Actor, action: AgreedAction, done_at: datetime.dat
 
 
 def life_domains_ensure_defaults(*, region: Region, actor: Actor | None = None) -> list[LifeDomain]:
-    """Give `region` the default list of life domains (DOMAIN.md) if it has none yet. Without an
+    """Give `region` the default list of life domains (docs/domain.md) if it has none yet. Without an
     actor this is the system setting up a region (region_create, the demo)."""
     if actor is not None:
         require(actor, Action.CREATE, LifeDomain, region=region)
