@@ -48,16 +48,6 @@ SCORE_CHOICES = [
 ]
 
 
-class PersonChoices(ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
-class PersonChoice(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
 def school_choices(schools: SchoolChoices) -> list[Any]:
     """The schools the user serves first, then the region's others."""
 
@@ -105,8 +95,8 @@ class ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Never write the name of a pupil or a family: this is about the school team."),
     )
-    lead = PersonChoice(label=_("Led by"), queryset=User.objects.none(), empty_label=_("Choose a bridge figure"))
-    co_facilitators = PersonChoices(
+    lead = ModelChoiceField(label=_("Led by"), queryset=User.objects.none(), empty_label=_("Choose a bridge figure"))
+    co_facilitators = ModelMultipleChoiceField(
         label=_("Together with"),
         queryset=User.objects.none(),
         required=False,

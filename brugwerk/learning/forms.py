@@ -30,16 +30,6 @@ from brugwerk.regions.models import Municipality
 DEFAULT_MINUTES = {LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180}
 
 
-class PersonChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
-class PeopleChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
 class SessionForm(ModelForm):
     """The fields of one kind of session. A coaching is with one bridge figure, chosen as such."""
 
@@ -89,19 +79,19 @@ class SessionForm(ModelForm):
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("duration_minutes", DEFAULT_MINUTES[kind])
         facilitator_label = _("Coach") if kind == LearningKind.COACHING else _("Facilitator")
-        self.fields["facilitator"] = PersonChoiceField(
+        self.fields["facilitator"] = ModelChoiceField(
             queryset=facilitators, required=False, label=facilitator_label, empty_label=_("Nobody from the list"),
         )
         if kind == LearningKind.COACHING:
             self.fields["facilitator_name"].label = _("Coach from outside")
-            self.fields["participants"] = PersonChoiceField(
+            self.fields["participants"] = ModelChoiceField(
                 queryset=people, label=_("Coached bridge figure"), empty_label=_("Choose a bridge figure")
             )
             if self.instance.pk:
                 first = self.instance.participants.all()[:1]
                 self.initial["participants"] = first[0].pk if first else None
         else:
-            self.fields["participants"] = PeopleChoiceField(
+            self.fields["participants"] = ModelMultipleChoiceField(
                 queryset=people, label=_("Participants"), widget=forms.CheckboxSelectMultiple,
                 help_text=_("Everyone from the pool who took part, yourself included if you did."),
             )
@@ -134,7 +124,7 @@ class SessionFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=choice_with_blank(LearningKind.choices, _("All kinds"))
     )
-    participant = PersonChoiceField(
+    participant = ModelChoiceField(
         label=_("Participant"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
 
