@@ -13,6 +13,7 @@ from django.http import Http404
 
 if TYPE_CHECKING:
     from brugwerk.access.rules import Rule
+    from brugwerk.accounts.models import User
 
 
 class Action(StrEnum):
@@ -52,7 +53,7 @@ NOBODY = Principal(user_id=None)
 _CACHE_ATTR = "_brugwerk_principal"
 
 
-def principal_of(user: Any) -> Principal:
+def principal_of(user: User) -> Principal:
     """The user's principal, read once per user object (so once per request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
@@ -83,7 +84,7 @@ def principal_of(user: Any) -> Principal:
     return principal
 
 
-def forget_principal(user: Any) -> None:
+def forget_principal(user: User) -> None:
     """Drop the cached principal after the user's roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -98,7 +99,7 @@ def _rule_for(model: type[models.Model]) -> Rule:
     return rule
 
 
-def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
+def can(user: User, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
     """May `user` do `action` on `obj`? For CREATE, `obj` may be the model class with `region` given,
     or an unsaved instance that already carries its region."""
     # The rule is looked up before anything else, so a record kind without one fails loudly for
@@ -115,7 +116,7 @@ def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, re
 
 
 def scope(
-    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
+    user: User, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
 ) -> models.QuerySet:
     """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
     if isinstance(queryset, type):
@@ -134,7 +135,7 @@ def _beyond_every_column(value: Any) -> bool:
 
 
 def get_object_or_404(
-    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
+    user: User, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
 ) -> Any:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""

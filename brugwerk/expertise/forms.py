@@ -130,7 +130,7 @@ class ActivityForm(forms.Form):
         topics: QuerySet[ExpertiseTopic],
         facilitators: QuerySet[User],
         life_domains: QuerySet[LifeDomain],
-        user: Any,
+        user: User,
         instance: SchoolTeamActivity | None = None,
         **kwargs: Any,
     ) -> None:
