@@ -12,6 +12,8 @@ from django.db import connection, models
 from django.http import Http404
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from brugwerk.access.rules import Rule
     from brugwerk.accounts.models import User
 
@@ -53,7 +55,7 @@ NOBODY = Principal(user_id=None)
 _CACHE_ATTR = "_brugwerk_principal"
 
 
-def principal_of(user: User) -> Principal:
+def principal_of(user: User | AnonymousUser | None) -> Principal:
     """The user's principal, read once per user object (so once per request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
@@ -99,7 +101,13 @@ def _rule_for(model: type[models.Model]) -> Rule:
     return rule
 
 
-def can(user: User, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
+def can(
+    user: User | AnonymousUser | None,
+    action: Action,
+    obj: models.Model | type[models.Model],
+    *,
+    region: Any = None,
+) -> bool:
     """May `user` do `action` on `obj`? For CREATE, `obj` may be the model class with `region` given,
     or an unsaved instance that already carries its region."""
     # The rule is looked up before anything else, so a record kind without one fails loudly for
@@ -116,7 +124,7 @@ def can(user: User, action: Action, obj: models.Model | type[models.Model], *, r
 
 
 def scope(
-    user: User, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
+    user: User | AnonymousUser | None, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
 ) -> models.QuerySet:
     """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
     if isinstance(queryset, type):
@@ -135,7 +143,10 @@ def _beyond_every_column(value: Any) -> bool:
 
 
 def get_object_or_404(
-    user: User, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
+    user: User | AnonymousUser | None,
+    queryset: models.QuerySet | type[models.Model],
+    action: Action = Action.VIEW,
+    **lookup: Any,
 ) -> Any:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""

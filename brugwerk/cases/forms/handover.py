@@ -23,6 +23,7 @@ from brugwerk.cases.models import (
     ShareableField,
 )
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.regions.forms import DateInput
 
@@ -58,7 +59,7 @@ class ConsentForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations
         self.fields["given_by"].help_text = gettext(
             "From the age of %(age)d a young person is presumed able to consent for themselves."
         ) % {"age": CONSENT_AGE}
@@ -124,7 +125,7 @@ class ReferralOutForm(forms.Form):
             field.choices = [("", _("The organisation's general address (it has no fixed contact point)"))]
             field.required = False
         self.fields["shared_fields"].widget = CoveredFieldsWidget(covered=covered)
-        self.fields["shared_fields"].widget.choices = self.fields["shared_fields"].choices
+        self.fields["shared_fields"].widget.choices = field_of(self, "shared_fields", forms.ChoiceField).choices
 
     def clean_contact_point(self) -> ContactPoint | None:
         pk = self.cleaned_data.get("contact_point")
@@ -146,8 +147,8 @@ class HandoverExportForm(forms.Form):
 
     def __init__(self, *args: Any, consents: QuerySet[Consent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = consents
-        self.fields["consent"].label_from_instance = _consent_label
+        field_of(self, "consent", forms.ModelChoiceField).queryset = consents
+        field_of(self, "consent", forms.ModelChoiceField).label_from_instance = _consent_label
 
 
 def _consent_label(consent: Consent) -> str:
