@@ -44,6 +44,12 @@ class Principal:
         return region_id is not None and bool(self.roles.get(region_id, frozenset()) & frozenset(roles))
 
     @property
+    def id(self) -> int:
+        """The user's id, for a rule's query: only NOBODY has none, and no rule is asked about NOBODY."""
+        assert self.user_id is not None, "A rule was asked about NOBODY."
+        return self.user_id
+
+    @property
     def region_ids(self) -> frozenset[int]:
         return frozenset(self.roles)
 

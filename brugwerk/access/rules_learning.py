@@ -41,7 +41,7 @@ POOL = CASE_CREATORS  # the coordinator and the bridge figures of a region
 
 
 def _attended(principal: Principal) -> Q:
-    attended = LearningSession.participants.through.objects.filter(user_id=principal.user_id)
+    attended = LearningSession.participants.through.objects.filter(user_id=principal.id)
     return Q(pk__in=attended.values("learningsession_id"))
 
 

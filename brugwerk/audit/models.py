@@ -53,10 +53,10 @@ ACCOUNT_EVENTS = frozenset(
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only.")
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise PermissionError("The audit trail is append-only.")
 
 

@@ -169,7 +169,7 @@ class OfferingSearchForm(forms.Form):
 class CaseChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         person = obj.young_person
-        school = f" · {obj.school.name}" if obj.school_id else ""
+        school = f" · {obj.school.name}" if obj.school is not None else ""
         return f"{person.first_name} {person.last_name}{school}"
 
 

@@ -220,4 +220,4 @@ class SocialMapEntry(models.Model):
 
     @property
     def provider_label(self) -> str:
-        return self.partner.name if self.partner_id else self.provider
+        return self.partner.name if self.partner is not None else self.provider

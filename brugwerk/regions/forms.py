@@ -28,7 +28,7 @@ class DateInput(forms.DateInput):
 
 def model_values(form: forms.ModelForm) -> dict[str, Any]:
     """The cleaned values of the model fields a form edits, as a service takes them."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+    return {name: form.cleaned_data[name] for name in form._meta.fields or () if name in form.cleaned_data}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

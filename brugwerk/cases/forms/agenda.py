@@ -42,7 +42,7 @@ class CaseChoiceField(ModelChoiceField):
 
     def label_from_instance(self, obj: Case) -> str:
         person = f"{obj.young_person.first_name} {obj.young_person.last_name}".strip()
-        return f"{person} · {obj.school.name}" if obj.school_id else person
+        return f"{person} · {obj.school.name}" if obj.school is not None else person
 
 
 class AgendaNavigationForm(forms.Form):

@@ -76,8 +76,17 @@ class CoveredFieldsWidget(forms.CheckboxSelectMultiple):
         super().__init__(*args, **kwargs)
         self.covered = frozenset(covered)
 
-    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int, **kwargs: Any) -> dict:
-        option = super().create_option(name, value, label, selected, index, **kwargs)
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         if value not in self.covered:
             option["attrs"]["disabled"] = True
             option["label"] = _("%(field)s (not covered by the consent)") % {"field": label}
@@ -113,7 +122,7 @@ class ReferralOutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consent = consent
         self.contact_points = {point.pk: point for point in [*for_school, *others]}
-        field = self.fields["contact_point"]
+        field = field_of(self, "contact_point", forms.ChoiceField)
         if self.contact_points:
             choices: list[Any] = [("", _("Choose a contact point"))]
             if for_school:
@@ -137,8 +146,13 @@ def _option(point: ContactPoint) -> tuple[int, str]:
     return point.pk, f"{point.person_name} ({detail})" if detail else point.person_name
 
 
+class ConsentChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _consent_label(obj)
+
+
 class HandoverExportForm(forms.Form):
-    consent = ModelChoiceField(
+    consent = ConsentChoiceField(
         label=_("Consent for the handover summary"),
         queryset=Consent.objects.none(),
         empty_label=None,
@@ -148,7 +162,6 @@ class HandoverExportForm(forms.Form):
     def __init__(self, *args: Any, consents: QuerySet[Consent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "consent", forms.ModelChoiceField).queryset = consents
-        field_of(self, "consent", forms.ModelChoiceField).label_from_instance = _consent_label
 
 
 def _consent_label(consent: Consent) -> str:

@@ -104,7 +104,7 @@ def _person_label(person: YoungPerson) -> str:
     parts = [str(person)]
     if person.birth_date:
         parts.append(_("born %(date)s") % {"date": date_format(person.birth_date, "SHORT_DATE_FORMAT")})
-    if person.school_id:
+    if person.school is not None:
         parts.append(person.school.name)
     label = ", ".join(parts)
     if getattr(person, "has_open_case", False):
