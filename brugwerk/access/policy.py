@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import connection, models
 from django.http import Http404
@@ -129,10 +129,19 @@ def can(
     return rule.allows(principal, action, obj)
 
 
+@overload
+def scope[QS: models.QuerySet[Any]](
+    user: User | AnonymousUser | None, queryset: QS, action: Action = Action.VIEW
+) -> QS: ...
+@overload
+def scope[M: models.Model](
+    user: User | AnonymousUser | None, queryset: type[M], action: Action = Action.VIEW
+) -> models.QuerySet[M]: ...
 def scope(
     user: User | AnonymousUser | None, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
 ) -> models.QuerySet:
-    """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
+    """The records of `queryset` on which `user` may do `action` (none for anonymous users), in the
+    queryset's own class (a record kind gives its default manager's)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     rule = _rule_for(queryset.model)
@@ -148,12 +157,12 @@ def _beyond_every_column(value: Any) -> bool:
     return isinstance(value, int) and not low <= value <= high
 
 
-def get_object_or_404(
+def get_object_or_404[M: models.Model](
     user: User | AnonymousUser | None,
-    queryset: models.QuerySet | type[models.Model],
+    queryset: models.QuerySet[M] | type[M],
     action: Action = Action.VIEW,
     **lookup: Any,
-) -> Any:
+) -> M:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""
     if any(_beyond_every_column(value) for value in lookup.values()):

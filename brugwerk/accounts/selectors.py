@@ -91,7 +91,7 @@ def can_manage_users(*, user: User, region: Region | None) -> bool:
     policy as "may they see the roles of this region", which only its managers may."""
     if region is None:
         return False
-    return can(user, Action.VIEW, Membership(region=region, user_id=None))
+    return can(user, Action.VIEW, Membership(region=region))  # no user yet
 
 
 def _has_second_factor() -> Exists:
@@ -157,11 +157,14 @@ def grantable_roles(*, user: User, region: Region | None, subject: User | None =
     the order of `Role`: what the role forms offer. Asked of the policy role by role."""
     if region is None:
         return []
-    user_id = subject.pk if subject is not None else None
-    return [
-        role for role in Role.values
-        if can(user, Action.CREATE, Membership(user_id=user_id, region=region, role=role))
-    ]
+
+    def candidate(role: str) -> Membership:
+        membership = Membership(region=region, role=role)
+        if subject is not None:
+            membership.user_id = subject.pk
+        return membership
+
+    return [role for role in Role.values if can(user, Action.CREATE, candidate(role))]
 
 
 def email_change_locked(*, subject: User) -> bool:
@@ -177,7 +180,7 @@ def invitations_open_for(*, user: User) -> list[RoleInvitation]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        scope(user, RoleInvitation, Action.CHANGE)
+        scope(user, RoleInvitation.objects.all(), Action.CHANGE)
         .open()
         .filter(user_id=user.pk)
         .select_related("region", "school", "organisation")

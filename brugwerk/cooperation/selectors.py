@@ -136,7 +136,7 @@ def open_actions(*, user: User, region: Region, today: datetime.date, mine: bool
     overdue ones first, then by due date; each with `overdue`."""
     actions = scope(user, MeetingAction).filter(meeting__region=region, done_at__isnull=True)
     if mine:
-        actions = actions.filter(owner_user_id=getattr(user, "pk", None))
+        actions = actions.filter(owner_user_id=user.pk)
     return (
         actions.select_related("meeting", "meeting__school", "owner_user")
         .annotate(overdue=Case(When(due_date__lt=today, then=Value(True)), default=Value(False),

@@ -146,7 +146,7 @@ class ActivityForm(forms.Form):
             self.fields["date"].initial = timezone.localdate()
             if schools.today is not None:
                 self.fields["school"].initial = str(schools.today.pk)
-            if facilitators.filter(pk=getattr(user, "pk", None)).exists():
+            if facilitators.filter(pk=user.pk).exists():
                 self.fields["lead"].initial = user.pk
         else:
             # An activity's chosen school and topics stay choosable when they are no longer offered.

@@ -96,7 +96,7 @@ def activities_for(
     if filters.end is not None:
         activities = activities.filter(date__lte=filters.end)
     if filters.mine:
-        user_id = getattr(user, "pk", None)
+        user_id = user.pk
         co_led = SchoolTeamActivity.co_facilitators.through.objects.filter(user_id=user_id)
         activities = activities.filter(Q(lead_id=user_id) | Q(pk__in=co_led.values("schoolteamactivity_id")))
     return _for_lists(activities).order_by("-date", "-pk")

@@ -350,7 +350,7 @@ def upcoming_sessions(
 ) -> list[GroupSession]:
     """The next sessions of the offerings the user organises (for their start page). One query."""
     today = today or timezone.localdate()
-    organised = scope(user, GroupOffering).filter(region=region, organisers=getattr(user, "pk", None))
+    organised = scope(user, GroupOffering).filter(region=region, organisers=user.pk)
     return list(
         scope(user, GroupSession)
         .filter(offering__in=organised.values("pk"), date__gte=today)

@@ -103,7 +103,7 @@ def time_this_month(*, user: User, region: Region, today: datetime.date | None =
 def _my_open_cases(user: User, region: Region, today: datetime.date) -> list[Case]:
     """The open cases of `region` the user leads or that are shared with them today (also when they
     coordinate the region too: this is their own work), with `last_contact_at`."""
-    uid = getattr(user, "pk", None)
+    uid = user.pk
     shared = CaseShare.objects.active_on(today).filter(user_id=uid).values("case_id")
     last_contact = ContactMoment.objects.filter(case=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")
     return list(
@@ -126,7 +126,7 @@ def brugfiguur_section(
     school year, their open network actions (overdue first) and the next sessions of the group
     offerings they organise. A fixed number of queries, however many records."""
     today = today or timezone.localdate()
-    uid = getattr(user, "pk", None)
+    uid = user.pk
     member = (
         scope(user, PoolMember, Action.VIEW)
         .filter(region=region, user_id=uid)

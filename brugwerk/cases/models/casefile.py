@@ -186,7 +186,7 @@ class ShareKind(models.TextChoices):
     STAND_IN = "stand_in", _("stand-in during absence")
 
 
-class CaseShareQuerySet(models.QuerySet):
+class CaseShareQuerySet(models.QuerySet["CaseShare"]):
     def active_on(self, day: datetime.date) -> CaseShareQuerySet:
         """Shares in force on `day`: started, not ended, not revoked."""
         return self.filter(

@@ -153,13 +153,13 @@ def contact_note_visible(*, user: User, contact: ContactMoment) -> bool:
     """A private note is readable by its author only; other notes by whoever sees the contact."""
     if not can(user, Action.VIEW, contact):
         return False
-    return not contact.note_private or contact.brugfiguur_id == getattr(user, "pk", None)
+    return not contact.note_private or contact.brugfiguur_id == user.pk
 
 
 def _with_visible_notes(contacts: QuerySet[ContactMoment], user: User) -> QuerySet[ContactMoment]:
     """`visible_note` holds the note, or "" for somebody else's private note; the note itself is not
     even read from the database (templates show `visible_note`)."""
-    hidden = Q(note_private=True) & ~Q(brugfiguur_id=getattr(user, "pk", None))
+    hidden = Q(note_private=True) & ~Q(brugfiguur_id=user.pk)
     return contacts.defer("note").annotate(
         visible_note=CaseWhen(When(hidden, then=Value("")), default=F("note"), output_field=CharField()),
         note_hidden=CaseWhen(When(hidden, then=Value(1)), default=Value(0), output_field=IntegerField()),
@@ -290,7 +290,7 @@ def caseload(*, user: User, region: Region) -> list[CaseloadRow]:
     for a brugfiguur their own row. One query."""
     members = scope(user, PoolMember).filter(region=region, active=True)
     if not principal_of(user).has_role(region.pk, {Role.COORDINATOR}):
-        members = members.filter(user_id=getattr(user, "pk", None))
+        members = members.filter(user_id=user.pk)
     open_cases = (
         scope(user, Case)
         .filter(region=region, status=CaseStatus.OPEN, lead_id=OuterRef("user_id"))

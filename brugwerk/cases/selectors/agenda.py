@@ -198,11 +198,11 @@ def serves_school(*, region: Region, brugfiguur: User, school: School) -> bool:
 
 def calendar_feed_of(*, user: User) -> CalendarFeed | None:
     """The user's own calendar feed, if they made one."""
-    return scope(user, CalendarFeed).filter(user_id=getattr(user, "pk", None)).first()
+    return scope(user, CalendarFeed).filter(user_id=user.pk).first()
 
 
 def may_have_calendar_feed(*, user: User) -> bool:
-    return can(user, Action.CREATE, CalendarFeed(user_id=getattr(user, "pk", None)))
+    return can(user, Action.CREATE, CalendarFeed(user_id=user.pk))
 
 
 def calendar_feed_by_token(token: str) -> CalendarFeed | None:

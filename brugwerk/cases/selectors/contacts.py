@@ -24,7 +24,7 @@ def own_low_threshold_contacts(*, user: User, region: Region, first_name: str = 
     """The user's own contacts without a case in `region`, newest first; only those with this first
     name (any case) when one is given. Private notes are the user's own, so `visible_note` holds them."""
     contacts = contacts_visible_to(user=user, region=region, without_case=True).filter(
-        brugfiguur_id=getattr(user, "pk", None)
+        brugfiguur_id=user.pk
     )
     first_name = (first_name or "").strip()
     if first_name:
@@ -37,7 +37,7 @@ def last_contact_type(*, user: User, region: Region, with_case: bool) -> str:
     default for the next one."""
     return (
         scope(user, ContactMoment)
-        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), case__isnull=not with_case)
+        .filter(region=region, brugfiguur_id=user.pk, case__isnull=not with_case)
         .order_by("-created_at", "-pk")
         .values_list("contact_type", flat=True)
         .first()
@@ -54,7 +54,7 @@ class SchoolChoices:
 
 def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:
     """The schools of `region` for a contact, the ones the user serves first. Two queries."""
-    user_id = getattr(user, "pk", None)
+    user_id = user.pk
     serves = PoolMember.objects.filter(
         region=region, user_id=user_id, active=True, schools=OuterRef("pk")
     )

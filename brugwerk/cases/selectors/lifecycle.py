@@ -44,20 +44,17 @@ def transfer_schools(*, user: User, case: Case) -> QuerySet[School]:
     """The other schools of the case's region, each with the active pool members serving it
     (`pool_members`), to show who would take the case over. Two queries."""
     serving = scope(user, PoolMember).filter(active=True).select_related("user").order_by("user__first_name")
-    return (
-        scope(user, School)
-        .filter(region_id=case.region_id)
-        .exclude(pk=case.school_id)
-        .prefetch_related(Prefetch("pool_members", queryset=serving))
-        .order_by("name", "pk")
-    )
+    schools = scope(user, School).filter(region_id=case.region_id)
+    if case.school_id is not None:
+        schools = schools.exclude(pk=case.school_id)
+    return schools.prefetch_related(Prefetch("pool_members", queryset=serving)).order_by("name", "pk")
 
 
 def current_shares(*, user: User, case: Case) -> list[CaseShare]:
     """The case's shares that are in force or still to come (not revoked, not ended), with
     `can_revoke` left to the page."""
     return list(
-        scope(user, CaseShare)
+        scope(user, CaseShare.objects.all())
         .filter(case=case)
         .not_over(timezone.localdate())
         .select_related("user", "granted_by")

@@ -39,4 +39,4 @@ def case_search(*, user: User, region: Region, filters: CaseFilter) -> QuerySet[
 
 def saved_filters_of(*, user: User, region: Region) -> QuerySet[SavedFilter]:
     """The user's own saved filters in `region` (nobody sees another's)."""
-    return scope(user, SavedFilter).filter(region=region, owner_id=getattr(user, "pk", None)).order_by("name", "pk")
+    return scope(user, SavedFilter).filter(region=region, owner_id=user.pk).order_by("name", "pk")
