@@ -81,6 +81,9 @@ class AuditEntry(models.Model):
 
     objects = AppendOnlyQuerySet.as_manager()
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    details_text: str
+
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("audit entry")

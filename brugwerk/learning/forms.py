@@ -28,7 +28,9 @@ from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality
 
-DEFAULT_MINUTES: dict[str, int] = {LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180}
+DEFAULT_MINUTES: dict[str, int] = {
+    LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180
+}
 
 
 class PersonChoiceField(ModelChoiceField):

@@ -42,6 +42,9 @@ class LearningTheme(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_change: bool
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("learning theme")

@@ -218,6 +218,9 @@ class CaseShare(models.Model):
 
     objects = CaseShareQuerySet.as_manager()
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_revoke: bool
+
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name = _("case share")
@@ -279,6 +282,9 @@ class Goal(models.Model):
     start_date = models.DateField(_("start date"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    agreed_actions: list[AgreedAction]
 
     class Meta:
         ordering = ["start_date", "pk"]

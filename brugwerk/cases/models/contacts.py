@@ -72,6 +72,9 @@ class ContactMoment(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    visible_note: str
+
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("contact moment")
@@ -118,6 +121,9 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     location = models.CharField(_("where"), max_length=200, blank=True)
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    visible_case: Case | None
 
     class Meta:
         ordering = ["starts_at", "pk"]

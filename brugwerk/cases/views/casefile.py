@@ -317,7 +317,8 @@ def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _team(request: HttpRequest, case: Case) -> Any:
     """Who of the pool can own an action: the case's lead and those it is shared with today."""
-    shared = scope(request.user, CaseShare.objects.all()).filter(case=case).active_on(timezone.localdate()).values("user_id")
+    shares = scope(request.user, CaseShare.objects.all()).filter(case=case)
+    shared = shares.active_on(timezone.localdate()).values("user_id")
     return User.objects.filter(Q(pk=case.lead_id) | Q(pk__in=shared)).order_by("first_name", "last_name", "pk")
 
 
