@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from brugwerk.access import Action, scope
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import add_service_errors
 
 
-def save_with(request: HttpRequest, forms: Iterable[Any], save: Callable[[], Any]) -> Any:
+def save_with(request: AuthenticatedHttpRequest, forms: Iterable[Any], save: Callable[[], Any]) -> Any:
     """On a POST where every form is valid, call the service in `save` and return its result. Its
     validation errors go on the first form; a refusal of the policy is a page that does not exist."""
     forms = list(forms)
