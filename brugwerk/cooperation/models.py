@@ -76,12 +76,6 @@ class NetworkMeeting(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
-    # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    visible_notes: str
-    notes_readable: bool
-    visible_agreements: list[MeetingAgreement]
-    visible_actions: list[MeetingAction]
-
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("network meeting")

@@ -82,7 +82,6 @@ class GroupOffering(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    present_total: int | None
     session_list: list[GroupSession]
     participant_list: list[GroupParticipant]
     hidden_participants: int
@@ -134,11 +133,6 @@ class GroupSession(models.Model):
     )
 
     # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    present_linked: int | None
-    present_anonymous: int | None
-    absent: int | None
-    excused: int | None
-    present_total: int | None
     present_shown: int | None
     forms_shown: int | None
     participant_rows: list[GroupParticipant]

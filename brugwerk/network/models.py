@@ -89,7 +89,6 @@ class ContactPoint(models.Model):
     notes = models.CharField(_("how to reach"), max_length=300, blank=True)
 
     # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    found_on: int
     can_change: bool
     can_delete: bool
 

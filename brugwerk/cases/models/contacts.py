@@ -72,9 +72,6 @@ class ContactMoment(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
-    # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    visible_note: str
-
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("contact moment")
