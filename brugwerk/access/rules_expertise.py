@@ -95,7 +95,7 @@ def may_view_school_activities(user: User, school: Any) -> bool:
     return principal.has_role(region_id, POOL_ROLES) or school.pk in principal.schools.get(region_id or 0, ())
 
 
-def may_record_for_others(user: User, region_id: int | None) -> bool:
+def may_record_for_others(user: User | None, region_id: int | None) -> bool:
     """Who records (and keeps) activities led by others: the coordinator. A brugfiguur records
     the activities they led or helped to lead."""
     return principal_of(user).has_role(region_id, COORDINATOR_ROLE)

@@ -67,7 +67,9 @@ def _session_change(principal: Principal) -> Q:
     )
 
 
-def may_read_coaching_note(user: User, session: LearningSession, *, people: list[int] | None = None) -> bool:
+def may_read_coaching_note(
+    user: User | None, session: LearningSession, *, people: list[int] | None = None
+) -> bool:
     """May `user` read (and write) the private note of this coaching? Only the coached bridge figure
     and the coach, while they hold a role in the pool of the session's region. `people` are the ids
     of the coached participants, for a session not saved yet (or about to change)."""

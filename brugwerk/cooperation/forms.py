@@ -147,7 +147,7 @@ class MeetingForm(ModelForm):
         )
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name not in self.ATTENDANCE}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name not in self.ATTENDANCE}
 
     def attendance(self) -> dict[str, Any]:
         return {name: list(self.cleaned_data[name]) for name in self.ATTENDANCE}
@@ -261,4 +261,4 @@ class CooperationAgreementForm(ModelForm):
         self.fields["valid_from"].required = True
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

@@ -44,7 +44,7 @@ def locked[M: models.Model](obj: M) -> M:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def is_brugfiguur_of(user: User, region_id: int) -> bool:
+def is_brugfiguur_of(user: User | None, region_id: int) -> bool:
     return (
         user is not None
         and user.is_active
