@@ -18,10 +18,13 @@ from django import forms
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from brugwerk.accounts.models import User
 
     class AuthenticatedHttpRequest(HttpRequest):
         user: User
+        htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware
 
 else:
     AuthenticatedHttpRequest = HttpRequest

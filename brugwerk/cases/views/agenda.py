@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -30,7 +31,7 @@ from brugwerk.cases.forms.agenda import AgendaNavigationForm, AppointmentForm, P
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, PresenceDay
 from brugwerk.cases.selectors import agenda as selectors
 from brugwerk.cases.services import agenda as services
-from brugwerk.core.types import AuthenticatedHttpRequest
+from brugwerk.core.types import AuthenticatedHttpRequest, field_of
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
@@ -116,7 +117,7 @@ def _render_form(
 
 def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
     """The form lists the young people of the user's cases to choose from: that is personal data shown."""
-    case_ids = list(form.fields["case"].queryset.values_list("pk", flat=True))
+    case_ids = list(field_of(form, "case", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
     if case_ids:
         record_list_view(
             actor=Actor.from_request(request), model=Case, region_id=region.pk, label=label,
