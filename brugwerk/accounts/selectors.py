@@ -51,7 +51,7 @@ def current_region(request: HttpRequest) -> Region | None:
         if region_id
         else Region.objects.filter(pk__in=principal.region_ids).order_by("name").first()
     )
-    request._brugwerk_region = region  # type: ignore[attr-defined]
+    request._brugwerk_region = region  # type: ignore[attr-defined]  # cached on the request for its other readers
     return region
 
 

@@ -50,10 +50,10 @@ class CardsMixin:
     on every input."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
-        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]
+        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]  # a mixin: the widget after it takes choices
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        option = super().create_option(*args, **kwargs)  # type: ignore[misc]  # mixin before a ChoiceWidget
         option["attrs"].pop("class", None)
         return option
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +34,9 @@ from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices, zones_for
 from brugwerk.regions.views import region_or_404, render_page_or_fragment, require, run_form
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
+
 REFERRALS_PER_PAGE = 50
 
 
@@ -41,12 +44,12 @@ def _crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:referral_list"), _("Referrals"))]
 
 
-def _works_on_cases(user: Any, region: Region) -> bool:
+def _works_on_cases(user: User, region: Region) -> bool:
     """Brugfiguren and the coordinator (who may open cases) see the triage tab and the waiting list."""
     return can(user, Action.CREATE, Case, region=region)
 
 
-def _tabs(user: Any, region: Region, active: str) -> dict[str, Any]:
+def _tabs(user: User, region: Region, active: str) -> dict[str, Any]:
     shown = _works_on_cases(user, region)
     return {
         "tabs_shown": shown,
@@ -163,7 +166,7 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- One referral and the decision on it ------------------------------------------------------------
 
 
-def _referral_or_404(user: Any, pk: int) -> Referral:
+def _referral_or_404(user: User, pk: int) -> Referral:
     return get_object_or_404(
         user,
         Referral.objects.select_related("region", "school", "organisation", "referred_by", "decided_by", "case"),

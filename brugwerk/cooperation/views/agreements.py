@@ -4,7 +4,7 @@ pool there and the history of versions, writing a new version, and one earlier v
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -29,6 +29,9 @@ from brugwerk.cooperation.views._common import save_with
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import School
 from brugwerk.regions.views import region_or_404, require
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 def _crumbs(school: School | None = None) -> list[tuple[str, str]]:
@@ -68,7 +71,7 @@ def agreement_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cooperation/agreement_overview.html", context)
 
 
-def _may_write(user: Any, school: School, current: CooperationAgreement | None) -> bool:
+def _may_write(user: User, school: School, current: CooperationAgreement | None) -> bool:
     if current is not None:
         return can(user, Action.CHANGE, current)
     return can(user, Action.CREATE, CooperationAgreement(region_id=school.region_id, school=school))
