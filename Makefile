@@ -59,6 +59,7 @@ demo: migrate
 
 test: $(VENV)/.dev check-chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy brugwerk
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

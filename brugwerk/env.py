@@ -6,12 +6,19 @@ A secret may come from ``NAME_FILE`` (a path, as Docker and systemd credentials 
 
 import os
 from pathlib import Path
+from typing import Literal, overload
 
 
 class ConfigurationError(RuntimeError):
     """A required setting is missing or malformed."""
 
 
+@overload
+def env_str(name: str, default: str, *, required: bool = False) -> str: ...
+@overload
+def env_str(name: str, default: None = None, *, required: Literal[True]) -> str: ...
+@overload
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None: ...
 def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
     file_path = os.environ.get(f"{name}_FILE")
     if file_path:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import connection, models
 from django.http import Http404
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from brugwerk.access.rules import Rule
+    from brugwerk.accounts.models import User
 
 
 class Action(StrEnum):
@@ -41,6 +44,12 @@ class Principal:
         return region_id is not None and bool(self.roles.get(region_id, frozenset()) & frozenset(roles))
 
     @property
+    def id(self) -> int:
+        """The user's id, for a rule's query: only NOBODY has none, and no rule is asked about NOBODY."""
+        assert self.user_id is not None, "A rule was asked about NOBODY."
+        return self.user_id
+
+    @property
     def region_ids(self) -> frozenset[int]:
         return frozenset(self.roles)
 
@@ -52,7 +61,7 @@ NOBODY = Principal(user_id=None)
 _CACHE_ATTR = "_brugwerk_principal"
 
 
-def principal_of(user: Any) -> Principal:
+def principal_of(user: User | AnonymousUser | None) -> Principal:
     """The user's principal, read once per user object (so once per request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
@@ -83,7 +92,7 @@ def principal_of(user: Any) -> Principal:
     return principal
 
 
-def forget_principal(user: Any) -> None:
+def forget_principal(user: User) -> None:
     """Drop the cached principal after the user's roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -98,7 +107,13 @@ def _rule_for(model: type[models.Model]) -> Rule:
     return rule
 
 
-def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, region: Any = None) -> bool:
+def can(
+    user: User | AnonymousUser | None,
+    action: Action,
+    obj: models.Model | type[models.Model],
+    *,
+    region: Any = None,
+) -> bool:
     """May `user` do `action` on `obj`? For CREATE, `obj` may be the model class with `region` given,
     or an unsaved instance that already carries its region."""
     # The rule is looked up before anything else, so a record kind without one fails loudly for
@@ -114,10 +129,19 @@ def can(user: Any, action: Action, obj: models.Model | type[models.Model], *, re
     return rule.allows(principal, action, obj)
 
 
+@overload
+def scope[QS: models.QuerySet[Any]](
+    user: User | AnonymousUser | None, queryset: QS, action: Action = Action.VIEW
+) -> QS: ...
+@overload
+def scope[M: models.Model](
+    user: User | AnonymousUser | None, queryset: type[M], action: Action = Action.VIEW
+) -> models.QuerySet[M]: ...
 def scope(
-    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
+    user: User | AnonymousUser | None, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
 ) -> models.QuerySet:
-    """The records of `queryset` on which `user` may do `action` (none for anonymous users)."""
+    """The records of `queryset` on which `user` may do `action` (none for anonymous users), in the
+    queryset's own class (a record kind gives its default manager's)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     rule = _rule_for(queryset.model)
@@ -133,9 +157,12 @@ def _beyond_every_column(value: Any) -> bool:
     return isinstance(value, int) and not low <= value <= high
 
 
-def get_object_or_404(
-    user: Any, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW, **lookup: Any
-) -> Any:
+def get_object_or_404[M: models.Model](
+    user: User | AnonymousUser | None,
+    queryset: models.QuerySet[M] | type[M],
+    action: Action = Action.VIEW,
+    **lookup: Any,
+) -> M:
     """The one record matching `lookup` that `user` may `action`; 404 when it is missing *or*
     forbidden, so the two cannot be told apart."""
     if any(_beyond_every_column(value) for value in lookup.values()):

@@ -65,11 +65,12 @@ class Rule:
 
     def region_id_of(self, obj: models.Model) -> int | None:
         *hops, last = self.region_path.split("__")
+        current: models.Model | None = obj
         for hop in hops:
-            obj = getattr(obj, hop, None)
-            if obj is None:
+            current = getattr(current, hop, None)
+            if current is None:
                 return None
-        return getattr(obj, f"{last}_id", None)
+        return getattr(current, f"{last}_id", None)
 
     def scope(self, principal: Principal, queryset: models.QuerySet, action: Action) -> models.QuerySet:
         regions = principal.regions_with(self.roles_for(action))
@@ -116,7 +117,7 @@ class MembershipRule(Rule):
         return super().allows(principal, action, obj)
 
     @staticmethod
-    def may_grant(principal: Principal, user_id: int | None, region_id: int | None, role: str) -> bool:
+    def may_grant(principal: Principal, user_id: int | None, region_id: int, role: str) -> bool:
         if user_id is not None and user_id == principal.user_id:
             # Nobody grants themselves a role: an administrator could otherwise make themselves coordinator.
             return False
@@ -361,7 +362,7 @@ def _young_people(principal: Principal, relation: Callable[[Principal, str], Q])
 
 
 def _served_schools(principal: Principal) -> models.QuerySet:
-    return School.objects.filter(pool_members__user_id=principal.user_id, pool_members__active=True).values("pk")
+    return School.objects.filter(pool_members__user_id=principal.id, pool_members__active=True).values("pk")
 
 
 def _referral_triage(principal: Principal) -> Q:

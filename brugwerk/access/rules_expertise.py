@@ -29,7 +29,7 @@ from brugwerk.access.rules import (
     _per_region,
     _role_create,
 )
-from brugwerk.accounts.models import Role
+from brugwerk.accounts.models import Role, User
 from brugwerk.expertise.models import ExpertiseTopic, SchoolTeamActivity
 
 POOL_ROLES = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
@@ -40,7 +40,7 @@ FIGURE_READERS = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.BELEID})
 def _co_led(principal: Principal) -> Q:
     """Activities the principal helped lead (a subquery, so a list never holds an activity twice)."""
     through = SchoolTeamActivity.co_facilitators.through
-    return Q(pk__in=through.objects.filter(user_id=principal.user_id).values("schoolteamactivity_id"))
+    return Q(pk__in=through.objects.filter(user_id=principal.id).values("schoolteamactivity_id"))
 
 
 def _activity_view(principal: Principal) -> Q:
@@ -80,14 +80,14 @@ RULES.update(
 # --- Questions about pages rather than records ---------------------------------------------------
 
 
-def may_list_activities(user: Any, region_id: int | None) -> bool:
+def may_list_activities(user: User, region_id: int | None) -> bool:
     """The activity pages exist for who sees activities in the region: the pool (brugfiguren and
     coordinator) and a school contact (for their school)."""
     principal = principal_of(user)
     return principal.has_role(region_id, POOL_ROLES) or bool(principal.schools.get(region_id or 0))
 
 
-def may_view_school_activities(user: Any, school: Any) -> bool:
+def may_view_school_activities(user: User, school: Any) -> bool:
     """May `user` see the activities at `school` (and so its summary page)? The same people as
     `_activity_view`, asked of a school instead of an activity."""
     principal = principal_of(user)
@@ -95,12 +95,12 @@ def may_view_school_activities(user: Any, school: Any) -> bool:
     return principal.has_role(region_id, POOL_ROLES) or school.pk in principal.schools.get(region_id or 0, ())
 
 
-def may_record_for_others(user: Any, region_id: int | None) -> bool:
+def may_record_for_others(user: User | None, region_id: int | None) -> bool:
     """Who records (and keeps) activities led by others: the coordinator. A brugfiguur records
     the activities they led or helped to lead."""
     return principal_of(user).has_role(region_id, COORDINATOR_ROLE)
 
 
-def may_see_expertise_figures(user: Any, region_id: int | None) -> bool:
+def may_see_expertise_figures(user: User, region_id: int | None) -> bool:
     """Totals per topic, kind and school that name nobody: for the pool and for policy makers."""
     return principal_of(user).has_role(region_id, FIGURE_READERS)

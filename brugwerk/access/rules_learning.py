@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -34,11 +34,14 @@ from brugwerk.access.rules import (
 )
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
+
 POOL = CASE_CREATORS  # the coordinator and the bridge figures of a region
 
 
 def _attended(principal: Principal) -> Q:
-    attended = LearningSession.participants.through.objects.filter(user_id=principal.user_id)
+    attended = LearningSession.participants.through.objects.filter(user_id=principal.id)
     return Q(pk__in=attended.values("learningsession_id"))
 
 
@@ -64,7 +67,9 @@ def _session_change(principal: Principal) -> Q:
     )
 
 
-def may_read_coaching_note(user: Any, session: LearningSession, *, people: list[int] | None = None) -> bool:
+def may_read_coaching_note(
+    user: User | None, session: LearningSession, *, people: list[int] | None = None
+) -> bool:
     """May `user` read (and write) the private note of this coaching? Only the coached bridge figure
     and the coach, while they hold a role in the pool of the session's region. `people` are the ids
     of the coached participants, for a session not saved yet (or about to change)."""

@@ -6,7 +6,7 @@ digest (`backends.unknown_login_label`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,8 +14,11 @@ from brugwerk.accounts.backends import unknown_login_label, user_for_login
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def account_region_ids(user: Any) -> list[int | None]:
+
+def account_region_ids(user: User) -> list[int | None]:
     """The regions whose trail holds `user`'s account events: every region where they hold an active
     role (also while the account is deactivated), or no region for an unknown or role-less account."""
     if user is None or user.pk is None:
@@ -32,7 +35,7 @@ def record_account_event(
     *,
     actor: Actor,
     event: AuditEvent,
-    user: Any,
+    user: User,
     actor_label: str | None = None,
     changes: dict[str, Any] | None = None,
 ) -> list[AuditEntry]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import Role, User
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.models import School
 
@@ -85,11 +86,12 @@ class RoleForm(forms.Form):
     def __init__(self, *args: Any, schools: Any, organisations: Any, roles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [("", "---------"), *((role, labels[role]) for role in roles)]
+        choices = [("", "---------"), *((role, labels[role]) for role in roles)]
+        field_of(self, "role", forms.ChoiceField).choices = choices
         if Role.SCHOOLCONTACT not in roles:
             del self.fields["school"]
         else:
-            self.fields["school"].queryset = schools
+            field_of(self, "school", forms.ModelChoiceField).queryset = schools
             if not schools.exists():
                 self.fields["school"].help_text = _(
                     "This region has no schools yet. Add the school first to create a school contact."
@@ -97,7 +99,7 @@ class RoleForm(forms.Form):
         if Role.PARTNER not in roles:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = organisations
+            field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations
             if not organisations.exists():
                 self.fields["organisation"].help_text = _(
                     "This region has no partner organisations yet. "
@@ -105,7 +107,8 @@ class RoleForm(forms.Form):
                 )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         if role == Role.SCHOOLCONTACT and not cleaned.get("school") and "school" not in self.errors:
             self.add_error("school", _("Choose the school this school contact works for."))

@@ -115,7 +115,7 @@ class Membership(RoleTarget):
 INVITATION_VALID_DAYS = 14
 
 
-class RoleInvitationQuerySet(models.QuerySet):
+class RoleInvitationQuerySet(models.QuerySet["RoleInvitation"]):
     def open(self, now: datetime | None = None) -> "RoleInvitationQuerySet":
         """Neither accepted nor declined, and not expired."""
         now = now or timezone.now()

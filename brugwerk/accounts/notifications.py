@@ -100,7 +100,7 @@ def _context(entry: AuditEntry, by_role: str) -> dict[str, Any]:
 
 def send_password_link(*, entry_id: int, reason: str, by_role: str, base_url: str) -> int:
     entry, user = _entry_and_owner(entry_id)
-    if user is None or not user.email or not user.is_active or reason not in LinkReason.ALL:
+    if entry is None or user is None or not user.email or not user.is_active or reason not in LinkReason.ALL:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(entry, by_role) | {
@@ -143,7 +143,7 @@ def _change_lines(entry: AuditEntry) -> list[str]:
 def send_account_change_notice(*, entry_id: int, by_role: str) -> int:
     """Mail the owner what `entry` changed. A change of e-mail address is told to the old address too."""
     entry, user = _entry_and_owner(entry_id)
-    if user is None:
+    if entry is None or user is None:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         lines = _change_lines(entry)

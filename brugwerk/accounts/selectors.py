@@ -26,13 +26,13 @@ from brugwerk.regions.models import Region
 SESSION_REGION_KEY = "brugwerk_region_id"
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: User) -> bool:
     if not settings.BRUGWERK_REQUIRE_2FA:
         return False
     return bool(principal_of(user).all_roles() & ROLES_WITH_PERSONAL_DATA)
 
 
-def regions_of(*, user: Any) -> QuerySet[Region]:
+def regions_of(*, user: User) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=principal_of(user).region_ids).order_by("name")
 
 
@@ -51,17 +51,17 @@ def current_region(request: HttpRequest) -> Region | None:
         if region_id
         else Region.objects.filter(pk__in=principal.region_ids).order_by("name").first()
     )
-    request._brugwerk_region = region  # type: ignore[attr-defined]
+    request._brugwerk_region = region  # type: ignore[attr-defined]  # cached on the request for its other readers
     return region
 
 
-def roles_in(*, user: Any, region: Region | None) -> frozenset[str]:
+def roles_in(*, user: User, region: Region | None) -> frozenset[str]:
     if region is None:
         return frozenset()
     return principal_of(user).roles.get(region.pk, frozenset())
 
 
-def users_visible_to(*, user: Any, region: Region, query: str = "") -> QuerySet[User]:
+def users_visible_to(*, user: User, region: Region, query: str = "") -> QuerySet[User]:
     qs = scope(user, User, Action.VIEW).filter(memberships__region=region).distinct()
     if query:
         from django.db.models import Q
@@ -75,7 +75,7 @@ def users_visible_to(*, user: Any, region: Region, query: str = "") -> QuerySet[
     return qs.order_by("last_name", "first_name")
 
 
-def memberships_visible_to(*, user: Any, region: Region) -> QuerySet[Membership]:
+def memberships_visible_to(*, user: User, region: Region) -> QuerySet[Membership]:
     return (
         scope(user, Membership, Action.VIEW)
         .filter(region=region)
@@ -86,12 +86,12 @@ def memberships_visible_to(*, user: Any, region: Region) -> QuerySet[Membership]
 # --- User management (the pages for managers of a region) ---------------------------------------
 
 
-def can_manage_users(*, user: Any, region: Region | None) -> bool:
+def can_manage_users(*, user: User, region: Region | None) -> bool:
     """May `user` manage the people of `region` (see their roles, add and remove them)? Asked of the
     policy as "may they see the roles of this region", which only its managers may."""
     if region is None:
         return False
-    return can(user, Action.VIEW, Membership(region=region, user_id=None))
+    return can(user, Action.VIEW, Membership(region=region))  # no user yet
 
 
 def _has_second_factor() -> Exists:
@@ -99,7 +99,7 @@ def _has_second_factor() -> Exists:
 
 
 def user_list_for(
-    *, user: Any, region: Region, query: str = "", second_factor: bool | None = None
+    *, user: User, region: Region, query: str = "", second_factor: bool | None = None
 ) -> QuerySet[User]:
     """The people who hold or held a role in `region`, each with `region_roles` (their active roles
     there) and `has_second_factor`. Empty for anyone who may not manage the region's users."""
@@ -132,7 +132,7 @@ def user_list_for(
     ).order_by("last_name", "first_name", "username")
 
 
-def user_get_for_manager(*, user: Any, region: Region, pk: Any, action: Action = Action.VIEW) -> User:
+def user_get_for_manager(*, user: User, region: Region, pk: Any, action: Action = Action.VIEW) -> User:
     """One person of `region` whom `user` manages and may `action`; 404 otherwise (also for people of
     another region and for anyone who does not manage this region)."""
     if not can_manage_users(user=user, region=region):
@@ -142,7 +142,7 @@ def user_get_for_manager(*, user: Any, region: Region, pk: Any, action: Action =
     return get_object_or_404(user, qs, action, pk=pk)
 
 
-def user_roles_in_region(*, user: Any, region: Region, subject: User) -> list[Membership]:
+def user_roles_in_region(*, user: User, region: Region, subject: User) -> list[Membership]:
     """Every role `subject` holds or held in `region`, newest first, with who granted it."""
     return list(
         scope(user, Membership, Action.VIEW)
@@ -152,16 +152,19 @@ def user_roles_in_region(*, user: Any, region: Region, subject: User) -> list[Me
     )
 
 
-def grantable_roles(*, user: Any, region: Region | None, subject: User | None = None) -> list[str]:
+def grantable_roles(*, user: User, region: Region | None, subject: User | None = None) -> list[str]:
     """The roles `user` may grant in `region` (to `subject`, or to a new or not yet known person), in
     the order of `Role`: what the role forms offer. Asked of the policy role by role."""
     if region is None:
         return []
-    user_id = subject.pk if subject is not None else None
-    return [
-        role for role in Role.values
-        if can(user, Action.CREATE, Membership(user_id=user_id, region=region, role=role))
-    ]
+
+    def candidate(role: str) -> Membership:
+        membership = Membership(region=region, role=role)
+        if subject is not None:
+            membership.user_id = subject.pk
+        return membership
+
+    return [role for role in Role.values if can(user, Action.CREATE, candidate(role))]
 
 
 def email_change_locked(*, subject: User) -> bool:
@@ -172,12 +175,12 @@ def email_change_locked(*, subject: User) -> bool:
     return Membership.objects.filter(user_id=subject.pk, role__in=CASE_CONTENT_ROLES).exists()
 
 
-def invitations_open_for(*, user: Any) -> list[RoleInvitation]:
+def invitations_open_for(*, user: User) -> list[RoleInvitation]:
     """The invitations `user` may still accept or decline, for their own account page."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        scope(user, RoleInvitation, Action.CHANGE)
+        scope(user, RoleInvitation.objects.all(), Action.CHANGE)
         .open()
         .filter(user_id=user.pk)
         .select_related("region", "school", "organisation")
@@ -185,13 +188,13 @@ def invitations_open_for(*, user: Any) -> list[RoleInvitation]:
     )
 
 
-def invitation_get_for_invitee(*, user: Any, pk: Any) -> RoleInvitation:
+def invitation_get_for_invitee(*, user: User, pk: Any) -> RoleInvitation:
     """One invitation `user` may answer; 404 for someone else's (missing and forbidden alike)."""
     return get_object_or_404(user, RoleInvitation.objects.select_related("region", "invited_by"), Action.CHANGE,
                              pk=pk)
 
 
-def invitations_sent_in(*, user: Any, region: Region) -> list[RoleInvitation]:
+def invitations_sent_in(*, user: User, region: Region) -> list[RoleInvitation]:
     """The region's invitations that were not accepted and have not expired, for its managers: the
     login as the inviter typed it, the role, who sent it and when. Never the account it went to, nor
     whether it was declined or went to any account at all (that would tell which logins exist)."""
@@ -206,7 +209,7 @@ def invitations_sent_in(*, user: Any, region: Region) -> list[RoleInvitation]:
     )
 
 
-def users_without_second_factor_count(*, user: Any, region: Region) -> int:
+def users_without_second_factor_count(*, user: User, region: Region) -> int:
     """How many active people with an active role in `region` have not set up two-factor yet."""
     if not can_manage_users(user=user, region=region):
         return 0
@@ -219,7 +222,7 @@ def users_without_second_factor_count(*, user: Any, region: Region) -> int:
     )
 
 
-def user_count_in_region(*, user: Any, region: Region) -> int:
+def user_count_in_region(*, user: User, region: Region) -> int:
     """How many active people hold an active role in `region`."""
     if not can_manage_users(user=user, region=region):
         return 0
@@ -227,11 +230,11 @@ def user_count_in_region(*, user: Any, region: Region) -> int:
     return scope(user, User, Action.VIEW).filter(pk__in=active, is_active=True).count()
 
 
-def has_second_factor(*, user: Any) -> bool:
+def has_second_factor(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
-def own_roles(*, user: Any) -> list[Membership]:
+def own_roles(*, user: User) -> list[Membership]:
     """The active roles of `user` in every region, for their own account page."""
     return list(
         scope(user, Membership, Action.VIEW)
@@ -241,7 +244,7 @@ def own_roles(*, user: Any) -> list[Membership]:
     )
 
 
-def role_targets(*, user: Any, region: Region) -> tuple[QuerySet, QuerySet]:
+def role_targets(*, user: User, region: Region) -> tuple[QuerySet, QuerySet]:
     """The schools and partner organisations of `region` a role can be linked to."""
     from brugwerk.network.models import PartnerOrganisation
     from brugwerk.regions.models import School
@@ -251,7 +254,7 @@ def role_targets(*, user: Any, region: Region) -> tuple[QuerySet, QuerySet]:
     return schools, organisations
 
 
-def membership_get_for_revoke(*, user: Any, region: Region, subject_pk: Any, pk: Any) -> Membership:
+def membership_get_for_revoke(*, user: User, region: Region, subject_pk: Any, pk: Any) -> Membership:
     """An active role in `region` that `user` may revoke; 404 otherwise."""
     qs = Membership.objects.filter(region=region, user_id=subject_pk, revoked_at__isnull=True).select_related(
         "user", "school", "organisation"

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.audit.selectors import AuditFilter, subject_kinds
+from brugwerk.core.types import field_of
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2999, 12, 31)
@@ -24,8 +25,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, events: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("Any action")), *events]
-        self.fields["subject_type"].choices = [("", _("Any kind")), *subject_kinds()]
+        field_of(self, "event", forms.ChoiceField).choices = [("", _("Any action")), *events]
+        field_of(self, "subject_type", forms.ChoiceField).choices = [("", _("Any kind")), *subject_kinds()]
 
     def _clean_date(self, name: str) -> dt.date | None:
         value = self.cleaned_data.get(name)
@@ -40,7 +41,8 @@ class AuditFilterForm(forms.Form):
         return self._clean_date("date_to")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date comes before the start date."))

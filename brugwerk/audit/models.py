@@ -53,10 +53,10 @@ ACCOUNT_EVENTS = frozenset(
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only.")
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise PermissionError("The audit trail is append-only.")
 
 
@@ -80,6 +80,9 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    details_text: str
 
     class Meta:
         ordering = ["-seq"]

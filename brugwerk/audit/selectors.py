@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -15,8 +15,11 @@ from brugwerk.access import Action, can, scope
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.regions.models import Region
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def audit_visible(*, user: Any, region: Region | None, event: str = AuditEvent.VIEW) -> bool:
+
+def audit_visible(*, user: User, region: Region | None, event: str = AuditEvent.VIEW) -> bool:
     """May `user` read entries of kind `event` in `region`? By default: may they see who accessed a
     record (VIEW entries), which is what the "Who accessed this record?" links lead to."""
     if region is None:
@@ -24,12 +27,12 @@ def audit_visible(*, user: Any, region: Region | None, event: str = AuditEvent.V
     return can(user, Action.VIEW, AuditEntry(region_id=region.pk, event=event))
 
 
-def audit_page_visible(*, user: Any, region: Region | None) -> bool:
+def audit_page_visible(*, user: User, region: Region | None) -> bool:
     """May `user` open the audit trail of `region` at all (any kind of entry)?"""
     return any(audit_visible(user=user, region=region, event=event) for event in AuditEvent.values)
 
 
-def audit_events_visible(*, user: Any, region: Region | None) -> list[tuple[str, str]]:
+def audit_events_visible(*, user: User, region: Region | None) -> list[tuple[str, str]]:
     """The (value, label) of the event kinds `user` may read in `region`, for the filter."""
     return [
         (value, label)
@@ -38,7 +41,7 @@ def audit_events_visible(*, user: Any, region: Region | None) -> list[tuple[str,
     ]
 
 
-def audit_exportable(*, user: Any, region: Region | None) -> bool:
+def audit_exportable(*, user: User, region: Region | None) -> bool:
     if region is None:
         return False
     return can(user, Action.EXPORT, AuditEntry(region_id=region.pk, event=AuditEvent.VIEW))
@@ -73,7 +76,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def audit_entries_for(
-    *, user: Any, region: Region, filters: AuditFilter | None = None, action: Action = Action.VIEW
+    *, user: User, region: Region, filters: AuditFilter | None = None, action: Action = Action.VIEW
 ) -> QuerySet[AuditEntry]:
     """The entries of `region` that `user` may `action` (read or export), newest first, filtered."""
     f = filters or AuditFilter()
@@ -100,7 +103,7 @@ def audit_entries_for(
 ACCOUNT_TROUBLE = (AuditEvent.LOGIN_FAILED, AuditEvent.LOCKED_OUT, AuditEvent.OTP_FAILED)
 
 
-def recent_account_trouble(*, user: Any, region: Region, limit: int = 10) -> list[AuditEntry]:
+def recent_account_trouble(*, user: User, region: Region, limit: int = 10) -> list[AuditEntry]:
     """The latest failed logins, lock-outs and wrong two-factor codes in `region`."""
     return list(
         scope(user, AuditEntry, Action.VIEW)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,12 +27,15 @@ from brugwerk.audit.checkpoints import Checkpoint, append_checkpoint, read_check
 from brugwerk.audit.keys import audit_key
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
+
 
 @dataclass(frozen=True)
 class Actor:
     """Who does something, and from where."""
 
-    user: Any
+    user: User | None
     ip: str | None = None
 
     @classmethod

@@ -16,6 +16,7 @@ from brugwerk.cooperation.models import CooperationAgreement, MeetingKind, Netwo
 from brugwerk.cooperation.selectors import MeetingFilter
 from brugwerk.cooperation.services import MAX_CONTACTS
 from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
@@ -77,9 +78,9 @@ class MeetingFilterForm(forms.Form):
         zones: QuerySet[Zone], can_attend: bool, **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["organisation"].queryset = organisations
-        self.fields["zone"].queryset = zones
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
         if not can_attend:
             del self.fields["mine"]
 
@@ -132,21 +133,21 @@ class MeetingForm(ModelForm):
         organisations: QuerySet[PartnerOrganisation], attendees: QuerySet[User], **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _capitalised(MeetingKind.choices)
-        self.fields["school"].queryset = schools
-        self.fields["school"].empty_label = _("Not about one school")
-        self.fields["municipality"].queryset = municipalities
-        self.fields["municipality"].empty_label = _("No municipality in particular")
-        self.fields["zone"].queryset = zones
-        self.fields["zone"].empty_label = _("No zone in particular")
-        self.fields["organisations"].queryset = organisations
-        self.fields["schools"].queryset = schools
+        field_of(self, "kind", forms.ChoiceField).choices = _capitalised(MeetingKind.choices)
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).empty_label = _("Not about one school")
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
+        field_of(self, "municipality", forms.ModelChoiceField).empty_label = _("No municipality in particular")
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
+        field_of(self, "zone", forms.ModelChoiceField).empty_label = _("No zone in particular")
+        field_of(self, "organisations", forms.ModelChoiceField).queryset = organisations
+        field_of(self, "schools", forms.ModelChoiceField).queryset = schools
         self.fields["pool_attendees"] = PeopleChoiceField(
             label=_("Bridge figures who attended"), queryset=attendees, required=False, widget=CheckboxCards(),
         )
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name not in self.ATTENDANCE}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name not in self.ATTENDANCE}
 
     def attendance(self) -> dict[str, Any]:
         return {name: list(self.cleaned_data[name]) for name in self.ATTENDANCE}
@@ -173,7 +174,7 @@ class MeetingActionForm(forms.Form):
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_user"].queryset = owners
+        field_of(self, "owner_user", forms.ModelChoiceField).queryset = owners
 
 
 class ActionDoneForm(forms.Form):
@@ -218,7 +219,8 @@ class ContactPersonForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=160, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if any(data.get(k) for k in ("function", "phone", "email")) and not data.get("name"):
             self.add_error("name", _("Give the name of this contact person."))
         return data
@@ -254,9 +256,9 @@ class CooperationAgreementForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referral_channel"].choices = _capitalised(ReferralChannel.choices)
+        field_of(self, "referral_channel", forms.ChoiceField).choices = _capitalised(ReferralChannel.choices)
         self.fields["referral_channel"].required = True
         self.fields["valid_from"].required = True
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

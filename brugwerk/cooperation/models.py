@@ -127,6 +127,9 @@ class MeetingAction(models.Model):
     done_note = models.TextField(_("how it was done"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_mark: bool
+
     class Meta:
         ordering = ["due_date", "pk"]
         verbose_name = _("meeting action")

@@ -44,7 +44,7 @@ class MeetingFilter:
     attended_by: User | None = None
 
 
-def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: Any) -> QuerySet[NetworkMeeting]:
+def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: User) -> QuerySet[NetworkMeeting]:
     """`visible_notes` holds the notes for the pool and "" for everyone else; the notes themselves
     are not even read from the database."""
     readable = meeting_notes_readable(principal_of(user))
@@ -54,17 +54,17 @@ def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: Any) -> QueryS
     )
 
 
-def may_see_meetings(*, user: Any, region: Region) -> bool:
+def may_see_meetings(*, user: User, region: Region) -> bool:
     """Whether the meeting pages exist for the user in `region` (they may hold none to see yet)."""
     return sees_meetings(principal_of(user), region.pk)
 
 
-def may_see_actions(*, user: Any, region: Region) -> bool:
+def may_see_actions(*, user: User, region: Region) -> bool:
     """Whether the list of open actions exists for the user (policy makers do not follow actions)."""
     return sees_meetings(principal_of(user), region.pk, POOL)
 
 
-def meetings_for(*, user: Any, region: Region, filters: MeetingFilter | None = None) -> QuerySet[NetworkMeeting]:
+def meetings_for(*, user: User, region: Region, filters: MeetingFilter | None = None) -> QuerySet[NetworkMeeting]:
     """The meetings of `region` the user may see, newest first, each with `attendee_count` and
     `agreement_count`, its school, zone and (prefetched) organisations."""
     filters = filters or MeetingFilter()
@@ -100,7 +100,7 @@ def meetings_for(*, user: Any, region: Region, filters: MeetingFilter | None = N
     )
 
 
-def meeting_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> NetworkMeeting:
+def meeting_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> NetworkMeeting:
     """One meeting with its attendees; its notes as `visible_notes` (blank for those outside the
     pool); the agreements and actions the user may see as `visible_agreements` and `visible_actions`
     (open actions first, by due date)."""
@@ -122,21 +122,21 @@ def meeting_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> NetworkM
     return get_object_or_404(user, meetings, action, pk=pk)
 
 
-def meeting_agreement_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> MeetingAgreement:
+def meeting_agreement_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> MeetingAgreement:
     return get_object_or_404(user, MeetingAgreement.objects.select_related("meeting"), action, pk=pk)
 
 
-def meeting_action_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> MeetingAction:
+def meeting_action_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> MeetingAction:
     qs = MeetingAction.objects.select_related("meeting", "meeting__school", "owner_user", "done_by")
     return get_object_or_404(user, qs, action, pk=pk)
 
 
-def open_actions(*, user: Any, region: Region, today: datetime.date, mine: bool = False) -> QuerySet[MeetingAction]:
+def open_actions(*, user: User, region: Region, today: datetime.date, mine: bool = False) -> QuerySet[MeetingAction]:
     """The actions still to do that the user may see (only those they own when `mine`), the
     overdue ones first, then by due date; each with `overdue`."""
     actions = scope(user, MeetingAction).filter(meeting__region=region, done_at__isnull=True)
     if mine:
-        actions = actions.filter(owner_user_id=getattr(user, "pk", None))
+        actions = actions.filter(owner_user_id=user.pk)
     return (
         actions.select_related("meeting", "meeting__school", "owner_user")
         .annotate(overdue=Case(When(due_date__lt=today, then=Value(True)), default=Value(False),
@@ -145,11 +145,11 @@ def open_actions(*, user: Any, region: Region, today: datetime.date, mine: bool 
     )
 
 
-def has_own_open_actions(*, user: Any, region: Region) -> bool:
+def has_own_open_actions(*, user: User, region: Region) -> bool:
     return open_actions(user=user, region=region, today=timezone.localdate(), mine=True).exists()
 
 
-def pool_attendee_choices(*, user: Any, region: Region, meeting: NetworkMeeting | None = None) -> QuerySet[User]:
+def pool_attendee_choices(*, user: User, region: Region, meeting: NetworkMeeting | None = None) -> QuerySet[User]:
     """The bridge figures of the region's pool (active members) to mark as attendees, and those who
     attended `meeting` already (also when they left the pool since)."""
     members = scope(user, PoolMember).filter(region=region, active=True)
@@ -162,7 +162,7 @@ def pool_attendee_choices(*, user: Any, region: Region, meeting: NetworkMeeting 
     return User.objects.filter(condition).distinct().order_by("first_name", "last_name")
 
 
-def action_owner_choices(*, user: Any, region: Region) -> QuerySet[User]:
+def action_owner_choices(*, user: User, region: Region) -> QuerySet[User]:
     """Who of the pool can own an action: its bridge figures, and the user themselves when they work
     in the pool (a coordinator taking an action on)."""
     members = scope(user, PoolMember).filter(region=region, active=True)
@@ -178,7 +178,7 @@ def action_owner_choices(*, user: Any, region: Region) -> QuerySet[User]:
 KIND_LABELS = dict(MeetingKind.choices)
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Per kind of meeting, school and pool member who attended: the minutes of the meetings in
     [start, end] the user may see (pillar 3, networking). Summed in the database."""
     meetings = countable(user=user, region=region, model=NetworkMeeting).filter(
@@ -214,11 +214,11 @@ class SchoolAgreementRow:
     served: bool  # a bridge figure of the pool serves the school
 
 
-def _agreement_schools(user: Any) -> QuerySet[School]:
+def _agreement_schools(user: User) -> QuerySet[School]:
     return scope(user, School).filter(agreement_schools(principal_of(user)))
 
 
-def agreement_overview(*, user: Any, region: Region, today: datetime.date) -> list[SchoolAgreementRow]:
+def agreement_overview(*, user: User, region: Region, today: datetime.date) -> list[SchoolAgreementRow]:
     """Every school of `region` whose cooperation agreement the user reads, with its current
     version (or None) and whether its evaluation is overdue. Schools served by the pool first."""
     schools = (
@@ -243,24 +243,24 @@ def agreement_overview(*, user: Any, region: Region, today: datetime.date) -> li
     return sorted(rows, key=lambda row: (not row.served, row.school.name))
 
 
-def agreement_school_get(*, user: Any, pk: Any) -> School:
+def agreement_school_get(*, user: User, pk: Any) -> School:
     """A school whose cooperation agreement the user reads (404 otherwise)."""
     return get_object_or_404(user, _agreement_schools(user).select_related("municipality", "region"), pk=pk)
 
 
-def agreement_versions(*, user: Any, school: School) -> list[CooperationAgreement]:
+def agreement_versions(*, user: User, school: School) -> list[CooperationAgreement]:
     """Every version of the school's agreement the user may see, the newest (current) first."""
     return list(
         scope(user, CooperationAgreement).filter(school=school).select_related("created_by").order_by("-version")
     )
 
 
-def agreement_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> CooperationAgreement:
+def agreement_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> CooperationAgreement:
     qs = CooperationAgreement.objects.select_related("school", "school__municipality", "region", "created_by")
     return get_object_or_404(user, qs, action, pk=pk)
 
 
-def presence_at_school(*, user: Any, school: School, today: datetime.date) -> QuerySet[PresenceDay]:
+def presence_at_school(*, user: User, school: School, today: datetime.date) -> QuerySet[PresenceDay]:
     """The presence days of bridge figures at `school` in force today, as far as the user may see
     them (read from the agenda, not edited here)."""
     return (

@@ -20,12 +20,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import QuerySet
+from django.db.models.fields.related import RelatedField
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 
-def _key_field(model: type[models.Model], to_field_name: str | None) -> models.Field:
+def _key_field(model: type[models.Model], to_field_name: str | None) -> models.Field | ForeignObjectRel:
     field = model._meta.get_field(to_field_name) if to_field_name else model._meta.pk
-    while field.is_relation:  # a key that is itself a foreign key: the column it points at
+    while isinstance(field, RelatedField):  # a key that is itself a foreign key: the column it points at
         field = field.target_field
     return field
 
@@ -49,7 +51,11 @@ class ModelChoiceField(forms.ModelChoiceField):
     """One record out of a queryset; a key out of the column's range is not a valid choice."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not key_in_range(self.queryset, value, self.to_field_name):
+        if (
+            value not in self.empty_values
+            and self.queryset is not None
+            and not key_in_range(self.queryset, value, self.to_field_name)
+        ):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -60,7 +66,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value: Any) -> Any:
         if isinstance(value, Iterable) and not isinstance(value, str | bytes):
             for item in value:
-                if not key_in_range(self.queryset, item, self.to_field_name):
+                if self.queryset is not None and not key_in_range(self.queryset, item, self.to_field_name):
                     raise ValidationError(
                         self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                     )
@@ -92,6 +98,8 @@ class BaseFormSet(forms.BaseFormSet):
     """A formset that refuses a negative number of forms (no browser sends one; Django would read it
     as no forms at all, and the view would save an empty list)."""
 
+    error_messages: dict[str, str]  # set by Django's __init__; missing from django-stubs
+
     def full_clean(self) -> None:
         super().full_clean()
         if not self.is_bound or not self.management_form.is_valid():
@@ -99,10 +107,10 @@ class BaseFormSet(forms.BaseFormSet):
         negative = [
             self.management_form.add_prefix(name)
             for name in (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT)
-            if self.management_form.cleaned_data[name] < 0
+            if (self.management_form.cleaned_data[name] or 0) < 0
         ]
         if negative:
-            self._non_form_errors.append(ValidationError(
+            self.non_form_errors().append(ValidationError(
                 self.error_messages["missing_management_form"], code="missing_management_form",
                 params={"field_names": ", ".join(negative)},
             ))

@@ -19,6 +19,7 @@ from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import SchoolChoices
 from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.expertise.models import (
     MAX_MINUTES,
     MAX_PARTICIPANTS,
@@ -120,33 +121,35 @@ class ActivityForm(forms.Form):
         topics: QuerySet[ExpertiseTopic],
         facilitators: QuerySet[User],
         life_domains: QuerySet[LifeDomain],
-        user: Any,
+        user: User,
         instance: SchoolTeamActivity | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.schools = {str(school.pk): school for school in [*schools.served, *schools.others]}
-        self.fields["school"].choices = school_choices(schools)
-        self.fields["topics"].queryset = topics
-        self.fields["lead"].queryset = facilitators
-        self.fields["co_facilitators"].queryset = facilitators
-        self.fields["life_domains"].queryset = life_domains
+        field_of(self, "school", forms.ChoiceField).choices = school_choices(schools)
+        field_of(self, "topics", forms.ModelChoiceField).queryset = topics
+        field_of(self, "lead", forms.ModelChoiceField).queryset = facilitators
+        field_of(self, "co_facilitators", forms.ModelChoiceField).queryset = facilitators
+        field_of(self, "life_domains", forms.ModelChoiceField).queryset = life_domains
         if instance is None:
             self.fields["date"].initial = timezone.localdate()
             if schools.today is not None:
                 self.fields["school"].initial = str(schools.today.pk)
-            if facilitators.filter(pk=getattr(user, "pk", None)).exists():
+            if facilitators.filter(pk=user.pk).exists():
                 self.fields["lead"].initial = user.pk
         else:
             # An activity's chosen school and topics stay choosable when they are no longer offered.
             self.schools.setdefault(str(instance.school_id), instance.school)
-            self.fields["topics"].queryset = (topics | ExpertiseTopic.objects.filter(activities=instance)).distinct()
+            field_of(self, "topics", forms.ModelChoiceField).queryset = (
+                topics | ExpertiseTopic.objects.filter(activities=instance)
+            ).distinct()
             named = User.objects.filter(
                 Q(pk=instance.lead_id) | Q(co_led_team_activities=instance)
             )
             people = (facilitators | named).distinct()
-            self.fields["lead"].queryset = people
-            self.fields["co_facilitators"].queryset = people
+            field_of(self, "lead", forms.ModelChoiceField).queryset = people
+            field_of(self, "co_facilitators", forms.ModelChoiceField).queryset = people
             minutes = instance.duration_minutes
             quick = str(minutes) in dict(DURATION_CHOICES)
             self.initial.update(
@@ -173,7 +176,8 @@ class ActivityForm(forms.Form):
         return school
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors.get("duration_minutes") and not data.get("duration_minutes") and not data.get("duration"):
             self.add_error("duration", ValidationError(_("How long did it take?"), code="required"))
         return data
@@ -261,8 +265,8 @@ class ActivityFilterForm(forms.Form):
         self, *args: Any, schools: QuerySet[School], topics: QuerySet[ExpertiseTopic], show_mine: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["topic"].queryset = topics
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "topic", forms.ModelChoiceField).queryset = topics
         if not show_mine:
             del self.fields["mine"]
 

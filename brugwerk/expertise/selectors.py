@@ -27,13 +27,13 @@ from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 # --- Lists to choose from ------------------------------------------------------------------------
 
 
-def topics_for(*, user: Any, region: Region, in_use_only: bool = False) -> QuerySet[ExpertiseTopic]:
+def topics_for(*, user: User, region: Region, in_use_only: bool = False) -> QuerySet[ExpertiseTopic]:
     """The region's topics (those in use only, for a new choice)."""
     topics = scope(user, ExpertiseTopic).filter(region=region)
     return topics.filter(active=True) if in_use_only else topics
 
 
-def topics_to_manage(*, user: Any, region: Region) -> QuerySet[ExpertiseTopic]:
+def topics_to_manage(*, user: User, region: Region) -> QuerySet[ExpertiseTopic]:
     """The topics the user keeps (the coordinator), each with `activity_count`: how many
     activities of the region name it."""
     return (
@@ -44,17 +44,17 @@ def topics_to_manage(*, user: Any, region: Region) -> QuerySet[ExpertiseTopic]:
     )
 
 
-def topic_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> ExpertiseTopic:
+def topic_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> ExpertiseTopic:
     return get_object_or_404(user, ExpertiseTopic, action, pk=pk)
 
 
-def facilitator_choices(*, user: Any, region: Region) -> QuerySet[User]:
+def facilitator_choices(*, user: User, region: Region) -> QuerySet[User]:
     """Who can have led an activity: the active brugfiguren of the region's pool."""
     members = scope(user, PoolMember).filter(region=region, active=True)
     return User.objects.filter(pk__in=members.values("user_id")).order_by("first_name", "last_name", "username")
 
 
-def life_domains_for(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
+def life_domains_for(*, user: User, region: Region) -> QuerySet[LifeDomain]:
     return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
@@ -79,7 +79,7 @@ def _for_lists(activities: QuerySet[SchoolTeamActivity]) -> QuerySet[SchoolTeamA
 
 
 def activities_for(
-    *, user: Any, region: Region, filters: ActivityFilter | None = None
+    *, user: User, region: Region, filters: ActivityFilter | None = None
 ) -> QuerySet[SchoolTeamActivity]:
     """The activities of `region` the user sees, newest first, filtered by school, topic, kind,
     period and (for a brugfiguur) their own; with school, lead, topics and co-facilitators loaded."""
@@ -96,13 +96,13 @@ def activities_for(
     if filters.end is not None:
         activities = activities.filter(date__lte=filters.end)
     if filters.mine:
-        user_id = getattr(user, "pk", None)
+        user_id = user.pk
         co_led = SchoolTeamActivity.co_facilitators.through.objects.filter(user_id=user_id)
         activities = activities.filter(Q(lead_id=user_id) | Q(pk__in=co_led.values("schoolteamactivity_id")))
     return _for_lists(activities).order_by("-date", "-pk")
 
 
-def activity_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> SchoolTeamActivity:
+def activity_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> SchoolTeamActivity:
     """One activity with everything its page shows; 404 when missing or not the user's to `action`."""
     activities = _for_lists(
         SchoolTeamActivity.objects.select_related("region", "school__municipality", "created_by")
@@ -110,7 +110,7 @@ def activity_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> SchoolT
     return get_object_or_404(user, activities, action, pk=pk)
 
 
-def schools_with_activities(*, user: Any, region: Region) -> QuerySet[School]:
+def schools_with_activities(*, user: User, region: Region) -> QuerySet[School]:
     """The schools to filter the list on: those the user sees activities of (a school contact: their
     own), by name."""
     seen = scope(user, SchoolTeamActivity).filter(region=region).values("school_id")
@@ -183,7 +183,7 @@ class SchoolSummary:
     activities: list[SchoolTeamActivity] = field(default_factory=list)
 
 
-def school_summary(*, user: Any, school: School, today: datetime.date | None = None) -> SchoolSummary | None:
+def school_summary(*, user: User, school: School, today: datetime.date | None = None) -> SchoolSummary | None:
     """What the pool did with the team of `school` in the school year of `today`; None for whoever
     may not see the school's activities. The figures count what took place; the list also shows
     what is planned. Five queries."""
@@ -213,7 +213,7 @@ class OwnSummary:
         return round(self.minutes / 60, 1)
 
 
-def own_activity_summary(*, user: Any, region: Region, today: datetime.date | None = None) -> OwnSummary:
+def own_activity_summary(*, user: User, region: Region, today: datetime.date | None = None) -> OwnSummary:
     """The user's own activities (led or helped lead) of this school year: for their start page."""
     today = today or timezone.localdate()
     start, end = school_year_of(today)
@@ -242,7 +242,7 @@ class ExpertiseFigures:
 
 
 def expertise_figures(
-    *, user: Any, region: Region, start: datetime.date | None = None, end: datetime.date | None = None
+    *, user: User, region: Region, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> ExpertiseFigures | None:
     """Totals per topic, kind and school for [start, end] (default: this school year), for the pool
     and the region's policy makers (None for anyone else). Policy makers see no activity
@@ -279,7 +279,7 @@ def expertise_figures(
 # --- Time (issue 4, item 6) ----------------------------------------------------------------------
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """The time of the school-team activities in [start, end] (up to today) that `user` may see: one
     row per (kind, school, person), for the lead and for each co-facilitator (each of them spent the
     whole activity), summed by the database. Pillar: expertise at school level."""

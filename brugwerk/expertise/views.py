@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from brugwerk.access import Action, can
 from brugwerk.access.rules_expertise import may_list_activities, may_see_expertise_figures
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.selectors.contacts import contact_school_choices
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.expertise import selectors, services
 from brugwerk.expertise.forms import (
     ActivityFilterForm,
@@ -40,7 +41,7 @@ from brugwerk.regions.views import region_or_404, render_form, render_page_or_fr
 ACTIVITIES_PER_PAGE = 25
 
 
-def _activities_region(request: HttpRequest) -> Region:
+def _activities_region(request: AuthenticatedHttpRequest) -> Region:
     """The user's region, when they see activities there (the pool, a school contact)."""
     region = region_or_404(request)
     require(may_list_activities(request.user, region.pk))
@@ -72,7 +73,7 @@ def _year_links(view: str, start: datetime.date, **kwargs: Any) -> dict[str, str
 # --- Activities ----------------------------------------------------------------------------------
 
 
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _activities_region(request)
     user = request.user
     can_create = can(user, Action.CREATE, SchoolTeamActivity, region=region)
@@ -103,7 +104,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "expertise/activity_list.html", "results", context)
 
 
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     activity = selectors.activity_get(user=user, pk=pk)
     record_view(actor=Actor.from_request(request), subject=activity)
@@ -121,7 +122,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "expertise/activity_detail.html", context)
 
 
-def _activity_form(request: HttpRequest, region: Region, instance: SchoolTeamActivity | None = None) -> ActivityForm:
+def _activity_form(
+    request: AuthenticatedHttpRequest, region: Region, instance: SchoolTeamActivity | None = None
+) -> ActivityForm:
     user = request.user
     return ActivityForm(
         request.POST or None,
@@ -134,7 +137,7 @@ def _activity_form(request: HttpRequest, region: Region, instance: SchoolTeamAct
     )
 
 
-def _save_activity(request: HttpRequest, form: ActivityForm, save: Any) -> SchoolTeamActivity | None:
+def _save_activity(request: AuthenticatedHttpRequest, form: ActivityForm, save: Any) -> SchoolTeamActivity | None:
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -147,7 +150,13 @@ def _save_activity(request: HttpRequest, form: ActivityForm, save: Any) -> Schoo
 
 
 def _render_activity_form(
-    request: HttpRequest, form: ActivityForm, *, title: str, cancel_url: str, breadcrumbs: list, submit: str
+    request: AuthenticatedHttpRequest,
+    form: ActivityForm,
+    *,
+    title: str,
+    cancel_url: str,
+    breadcrumbs: list,
+    submit: str,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -160,7 +169,7 @@ def _render_activity_form(
     return render(request, "expertise/activity_form.html", context)
 
 
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _activities_region(request)
     require(can(request.user, Action.CREATE, SchoolTeamActivity, region=region))
     form = _activity_form(request, region)
@@ -178,7 +187,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _activity_form(request, activity.region, activity)
     saved = _save_activity(
@@ -196,7 +205,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def activity_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.CHANGE)
     initial = {"evaluation_score": str(activity.evaluation_score or ""), "evaluation_text": activity.evaluation_text}
     form = EvaluationForm(request.POST or None, initial=initial)
@@ -225,7 +234,7 @@ def activity_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.DELETE)
     if request.method == "POST":
         try:
@@ -241,7 +250,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A school's summary --------------------------------------------------------------------------
 
 
-def school_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def school_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What the pool did with this school's team this school year (or `?jaar=`), per topic and kind."""
     user = request.user
     school = school_get(user=user, pk=pk)
@@ -268,7 +277,7 @@ def school_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "expertise/school_summary.html", context)
 
 
-def my_school(request: HttpRequest) -> HttpResponse:
+def my_school(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A school contact's way in: the summary of their own school."""
     region = region_or_404(request)
     school = own_school_of(user=request.user, region=region)
@@ -280,7 +289,7 @@ def my_school(request: HttpRequest) -> HttpResponse:
 # --- Figures -------------------------------------------------------------------------------------
 
 
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The region's school-team expertise in figures that name nobody (also for policy makers)."""
     region = region_or_404(request)
     start = school_year_start(request.GET.get("jaar")) or school_year_of(timezone.localdate())[0]
@@ -299,7 +308,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 # --- The region's topics -------------------------------------------------------------------------
 
 
-def _topics_region(request: HttpRequest) -> Region:
+def _topics_region(request: AuthenticatedHttpRequest) -> Region:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, ExpertiseTopic, region=region))
     return region
@@ -309,13 +318,13 @@ def _topic_crumbs() -> list[tuple[str, str]]:
     return [*_list_crumbs(), (reverse("expertise:topic_list"), _("Topics"))]
 
 
-def topic_list(request: HttpRequest) -> HttpResponse:
+def topic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _topics_region(request)
     topics = list(selectors.topics_to_manage(user=request.user, region=region))
     return render(request, "expertise/topic_list.html", {"topics": topics, "breadcrumbs": _list_crumbs()})
 
 
-def topic_create(request: HttpRequest) -> HttpResponse:
+def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _topics_region(request)
     form = TopicCreateForm(request.POST or None)
     topic = run_form(
@@ -332,7 +341,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def topic_update(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = TopicForm(request.POST or None, instance=topic)
     saved = run_form(
@@ -350,7 +359,7 @@ def topic_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def topic_defaults(request: HttpRequest) -> HttpResponse:
+def topic_defaults(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Give a region without topics the default list (a region made before this app existed)."""
     region = _topics_region(request)
     services.topics_ensure_defaults(region=region, actor=Actor.from_request(request))

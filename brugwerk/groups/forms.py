@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards, TimeInput
 from brugwerk.cases.models import Case, LifeDomain
 from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.groups.models import (
     MAX_COUNT,
     MAX_SESSION_MINUTES,
@@ -71,16 +72,18 @@ class OfferingForm(ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = OfferingKind.choices  # no blank choice among the cards
-        self.fields["target_group"].choices = GroupOffering._meta.get_field("target_group").choices
-        self.fields["school"].queryset = schools
-        self.fields["school"].empty_label = _("Not at a school")
-        self.fields["organisers"].queryset = organisers
-        self.fields["partners"].queryset = partners
-        self.fields["life_domains"].queryset = life_domains
+        field_of(self, "kind", forms.ChoiceField).choices = OfferingKind.choices  # no blank choice among the cards
+        target_groups = GroupOffering._meta.get_field("target_group").choices
+        field_of(self, "target_group", forms.ChoiceField).choices = target_groups
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).empty_label = _("Not at a school")
+        field_of(self, "organisers", forms.ModelChoiceField).queryset = organisers
+        field_of(self, "partners", forms.ModelChoiceField).queryset = partners
+        field_of(self, "life_domains", forms.ModelChoiceField).queryset = life_domains
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "school" in data and not data.get("school") and not (data.get("place") or "").strip():
             self.add_error("place", _("Choose a school or give the place where it takes place."))
         return data
@@ -145,10 +148,11 @@ class OfferingSearchForm(forms.Form):
 
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must come after the start date."))
         return data
@@ -165,7 +169,7 @@ class OfferingSearchForm(forms.Form):
 class CaseChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         person = obj.young_person
-        school = f" · {obj.school.name}" if obj.school_id else ""
+        school = f" · {obj.school.name}" if obj.school is not None else ""
         return f"{person.first_name} {person.last_name}{school}"
 
 
@@ -177,7 +181,7 @@ class ParticipantAddForm(forms.Form):
 
     def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
+        field_of(self, "cases", forms.ModelChoiceField).queryset = cases
 
 
 # --- Attendance -------------------------------------------------------------------------------------------
@@ -214,7 +218,8 @@ class CountForm(forms.Form):
     fixed = False  # a known category (set by the formset)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("count") or 0) > 0 and not data.get("role"):
             self.add_error("role", _("Choose who was counted."))
         return data

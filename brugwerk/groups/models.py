@@ -13,12 +13,16 @@ by `brugwerk.access` (brugwerk/access/rules_groups.py), and every write goes thr
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from brugwerk.groups.selectors import Category, OfferingTotals
 
 MAX_SESSION_MINUTES = 12 * 60
 MAX_COUNT = 500  # people counted in one category of one session
@@ -77,6 +81,13 @@ class GroupOffering(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    session_list: list[GroupSession]
+    participant_list: list[GroupParticipant]
+    hidden_participants: int
+    totals: OfferingTotals
+    counts_in_full: bool
+
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = _("group offering")
@@ -120,6 +131,14 @@ class GroupSession(models.Model):
     evaluation_quotes = models.TextField(
         _("quotes"), blank=True, help_text=_("One quote per line, without names.")
     )
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    present_shown: int | None
+    forms_shown: int | None
+    participant_rows: list[GroupParticipant]
+    hidden_participants: int
+    count_rows: list[AnonymousAttendance]
+    usual_categories: list[Category]
 
     class Meta:
         ordering = ["date", "start_time", "pk"]

@@ -96,7 +96,7 @@ class OfferingFilter:
 
 
 def offerings_for(
-    *, user: Any, region: Region, filters: OfferingFilter | None = None, today: datetime.date | None = None
+    *, user: User, region: Region, filters: OfferingFilter | None = None, today: datetime.date | None = None
 ) -> QuerySet[GroupOffering]:
     """The offerings of `region` the user may see, with per offering its number of sessions, the
     first and last date, the next session from `today` and how many people were present in all
@@ -143,7 +143,7 @@ def offerings_for(
     )
 
 
-def counts_in_full(*, user: Any, region: Region | int | None) -> bool:
+def counts_in_full(*, user: User, region: Region | int | None) -> bool:
     """Whether the user is of the region's pool (a brugfiguur or its coordinator) and so sees the
     group counts in full; everyone else sees head counts only, small cells hidden."""
     return principal_of(user).has_role(getattr(region, "pk", region), POOL_ROLES)
@@ -162,7 +162,7 @@ def small_counts_hidden(offerings: list[GroupOffering], *, in_full: bool) -> lis
 # --- One offering --------------------------------------------------------------------------------------
 
 
-def offering_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> GroupOffering:
+def offering_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> GroupOffering:
     """One offering `user` may `action`, with its lists; 404 when missing or forbidden."""
     queryset = GroupOffering.objects.select_related("school", "region", "created_by").prefetch_related(
         Prefetch("organisers", queryset=User.objects.order_by("first_name", "last_name")),
@@ -201,7 +201,7 @@ def _sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSes
     ).annotate(present_total=F("present_linked") + F("present_anonymous"))
 
 
-def offering_detail(*, user: Any, pk: Any, today: datetime.date | None = None) -> GroupOffering:
+def offering_detail(*, user: User, pk: Any, today: datetime.date | None = None) -> GroupOffering:
     """An offering with its sessions and what was counted: `session_list` (each with `present_total`,
     `present_linked`, `present_anonymous`, `absent`, `excused`, and `present_shown` and
     `forms_shown` as the page shows them), `participant_list` (the linked participants whose case
@@ -299,7 +299,7 @@ def _head_counts_only(offering: GroupOffering, held: list[GroupSession]) -> None
 # --- Sessions -------------------------------------------------------------------------------------------
 
 
-def session_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> GroupSession:
+def session_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> GroupSession:
     """One session `user` may `action`, with its offering; 404 when missing or forbidden."""
     queryset = GroupSession.objects.select_related("offering__school", "offering__region")
     return get_object_or_404(user, queryset, action, pk=pk)
@@ -313,7 +313,7 @@ class Category:
     grade: int
 
 
-def attendance_sheet(*, user: Any, pk: Any) -> GroupSession:
+def attendance_sheet(*, user: User, pk: Any) -> GroupSession:
     """A session to take attendance of (404 unless the user may change it): `participant_rows` (the
     linked participants the user sees, with this session's `status`, "" when not recorded),
     `hidden_participants` (linked participants of cases the user does not see), `count_rows` (the
@@ -346,11 +346,11 @@ def attendance_sheet(*, user: Any, pk: Any) -> GroupSession:
 
 
 def upcoming_sessions(
-    *, user: Any, region: Region, today: datetime.date | None = None, limit: int = 5
+    *, user: User, region: Region, today: datetime.date | None = None, limit: int = 5
 ) -> list[GroupSession]:
     """The next sessions of the offerings the user organises (for their start page). One query."""
     today = today or timezone.localdate()
-    organised = scope(user, GroupOffering).filter(region=region, organisers=getattr(user, "pk", None))
+    organised = scope(user, GroupOffering).filter(region=region, organisers=user.pk)
     return list(
         scope(user, GroupSession)
         .filter(offering__in=organised.values("pk"), date__gte=today)
@@ -362,7 +362,7 @@ def upcoming_sessions(
 # --- Choices for forms ------------------------------------------------------------------------------------
 
 
-def organiser_choices(*, user: Any, region: Region) -> QuerySet[User]:
+def organiser_choices(*, user: User, region: Region) -> QuerySet[User]:
     """The brugfiguren of the region's pool who can organise an offering."""
     members = scope(user, PoolMember).filter(region=region, active=True)
     return (
@@ -375,7 +375,7 @@ def organiser_choices(*, user: Any, region: Region) -> QuerySet[User]:
     )
 
 
-def cases_to_add(*, user: Any, region: Region, school: School | None = None, query: str = "") -> QuerySet[Case]:
+def cases_to_add(*, user: User, region: Region, school: School | None = None, query: str = "") -> QuerySet[Case]:
     """Open cases of `region` the user may see, to link to an offering: those of `school` first, then
     by name; only those whose young person's name contains `query` when one is given."""
     cases = scope(user, Case).filter(region=region, status=CaseStatus.OPEN)
@@ -433,7 +433,7 @@ def _small_cells_hidden(counts: dict[Any, int], *, total_shown: bool = False) ->
     return shown
 
 
-def group_figures_allowed(*, user: Any, region: Region | None) -> bool:
+def group_figures_allowed(*, user: User, region: Region | None) -> bool:
     """Whether the user sees the region's group work in figures (policy makers and the coordinator)."""
     return principal_of(user).has_role(getattr(region, "pk", None), FIGURES_ROLES)
 
@@ -446,7 +446,7 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
 
 
 def group_figures(
-    *, user: Any, region: Region, start: datetime.date | None = None, end: datetime.date | None = None
+    *, user: User, region: Region, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> GroupFigures | None:
     """Totals of the region's group offerings in a period that name nobody, for its policy makers
     and its coordinator (None for anyone else): per kind the offerings, sessions held, people
@@ -519,7 +519,7 @@ def group_figures(
 # --- Time (issue 4 item 6) ---------------------------------------------------------------------------------
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Group work in [start, end]: each session's duration counts for each of its organisers. One
     row per (kind, school, organiser), summed by the database, over the offerings the user may count
     (`timeuse.contract.countable`: the whole region for the coordinator and policy makers, what the

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import Case, LifeDomain
 from brugwerk.core.forms import key_in_range
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.groups import selectors, services
 from brugwerk.groups.forms import (
     COUNT_PREFIX,
@@ -47,7 +48,7 @@ QUOTES_SHOWN = 12
 CASE_CHOICES = 40  # young people offered at once on the participants page (search narrows them down)
 
 
-def _run(request: HttpRequest, form: Any, save: Callable[[], Any], *, also_valid: bool = True) -> Any:
+def _run(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any], *, also_valid: bool = True) -> Any:
     """On a valid POST, the service's result; None with the errors on the form otherwise. What the
     policy refuses is as if it did not exist (404)."""
     if request.method != "POST" or not form.is_valid() or not also_valid:
@@ -79,7 +80,7 @@ def _session_label(session: GroupSession) -> str:
 # --- The list ------------------------------------------------------------------------------------------
 
 
-def offering_list(request: HttpRequest) -> HttpResponse:
+def offering_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     form = OfferingSearchForm(request.GET, schools=school_choices(user=user, region=region))
@@ -104,7 +105,7 @@ def offering_list(request: HttpRequest) -> HttpResponse:
 # --- One offering ----------------------------------------------------------------------------------------
 
 
-def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def offering_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offering = selectors.offering_detail(user=user, pk=pk)
     can_change = can(user, Action.CHANGE, offering)
@@ -129,7 +130,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/offering_detail.html", context)
 
 
-def _offering_form(request: HttpRequest, region: Any, **kwargs: Any) -> OfferingForm:
+def _offering_form(request: AuthenticatedHttpRequest, region: Any, **kwargs: Any) -> OfferingForm:
     user = request.user
     return OfferingForm(
         request.POST or None,
@@ -141,7 +142,7 @@ def _offering_form(request: HttpRequest, region: Any, **kwargs: Any) -> Offering
     )
 
 
-def offering_create(request: HttpRequest) -> HttpResponse:
+def offering_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, GroupOffering, region=region))
@@ -163,7 +164,7 @@ def offering_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def offering_update(request: HttpRequest, pk: int) -> HttpResponse:
+def offering_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offering = selectors.offering_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _offering_form(request, offering.region, instance=offering)
     saved = _run(
@@ -184,7 +185,7 @@ def offering_update(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Participants linked to a case -----------------------------------------------------------------------
 
 
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Link young people with a case to the series: the open cases the user sees, those of the
     offering's school first, narrowed down by a name search."""
     user = request.user
@@ -216,7 +217,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/participant_add.html", context)
 
 
-def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(
         request.user,
         GroupParticipant.objects.select_related("offering", "case__young_person"),
@@ -241,7 +242,7 @@ def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Sessions ----------------------------------------------------------------------------------------------
 
 
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offering = selectors.offering_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, GroupSession(offering=offering)))
     last = offering.sessions.order_by("-date", "-start_time", "-pk").first()
@@ -263,7 +264,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def session_update(request: HttpRequest, pk: int) -> HttpResponse:
+def session_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     offering = session.offering
     form = SessionForm(request.POST or None, instance=session)
@@ -280,14 +281,14 @@ def session_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _not_yet(request: HttpRequest, session: GroupSession) -> HttpResponse:
+def _not_yet(request: AuthenticatedHttpRequest, session: GroupSession) -> HttpResponse:
     return render(request, "groups/session_not_yet.html", {
         "session": session, "offering": session.offering, "breadcrumbs": _crumbs(session.offering),
         "title": _session_label(session),
     })
 
 
-def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Quick attendance on a phone: one form for the linked participants' present/absent/excused and
     the anonymous numbers per category. The − and + buttons post the form back with `step`: the
     page returns with that number changed and nothing saved until the user saves."""
@@ -337,7 +338,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/attendance.html", context)
 
 
-def session_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def session_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     if session.date > timezone.localdate():
         return _not_yet(request, session)
@@ -367,7 +368,7 @@ def session_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Figures -------------------------------------------------------------------------------------------------
 
 
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The region's group work in figures, without names: for policy makers and the coordinator."""
     region = region_or_404(request)
     form = OfferingSearchForm(request.GET, schools=school_choices(user=request.user, region=region))

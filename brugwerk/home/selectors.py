@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from brugwerk.access import Action, principal_of, scope
-from brugwerk.accounts.models import Role
+from brugwerk.accounts.models import Role, User
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
 from brugwerk.audit.models import AuditEntry
 from brugwerk.audit.selectors import audit_page_visible, recent_account_trouble
@@ -66,7 +66,7 @@ class Shown:
     ids: list[Any] = field(default_factory=list)
 
 
-def _schools(user: Any) -> models.QuerySet[School]:
+def _schools(user: User) -> models.QuerySet[School]:
     return scope(user, School, Action.VIEW).select_related("municipality").order_by("name")
 
 
@@ -86,7 +86,7 @@ class TimePerPillar:
     scope: str  # whose time: a timeuse.contract.TimeScope value
 
 
-def time_this_month(*, user: Any, region: Region, today: datetime.date | None = None) -> TimePerPillar | None:
+def time_this_month(*, user: User, region: Region, today: datetime.date | None = None) -> TimePerPillar | None:
     """Hours per pillar from the first of this month up to today, counted as the time overview
     counts them for the user (a bridge figure their own time, the coordinator the pool's, a policy
     maker the region's); None for whoever may count no time. A fixed number of queries."""
@@ -100,10 +100,10 @@ def time_this_month(*, user: Any, region: Region, today: datetime.date | None = 
     )
 
 
-def _my_open_cases(user: Any, region: Region, today: datetime.date) -> list[Case]:
+def _my_open_cases(user: User, region: Region, today: datetime.date) -> list[Case]:
     """The open cases of `region` the user leads or that are shared with them today (also when they
     coordinate the region too: this is their own work), with `last_contact_at`."""
-    uid = getattr(user, "pk", None)
+    uid = user.pk
     shared = CaseShare.objects.active_on(today).filter(user_id=uid).values("case_id")
     last_contact = ContactMoment.objects.filter(case=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")
     return list(
@@ -117,7 +117,7 @@ def _my_open_cases(user: Any, region: Region, today: datetime.date) -> list[Case
 
 
 def brugfiguur_section(
-    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+    *, user: User, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The bridge figure's day: their open cases, what to follow up (agreed actions due within a week
     or overdue, goals past their target date), referrals out without feedback for longer than the
@@ -126,7 +126,7 @@ def brugfiguur_section(
     school year, their open network actions (overdue first) and the next sessions of the group
     offerings they organise. A fixed number of queries, however many records."""
     today = today or timezone.localdate()
-    uid = getattr(user, "pk", None)
+    uid = user.pk
     member = (
         scope(user, PoolMember, Action.VIEW)
         .filter(region=region, user_id=uid)
@@ -187,7 +187,7 @@ def brugfiguur_section(
 
 
 def coordinator_section(
-    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+    *, user: User, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The pool at a glance with each bridge figure's caseload (open cases, per FTE), the waiting lists
     per school and zone, referrals to triage, referrals out with overdue feedback in the region, the
@@ -231,7 +231,7 @@ def coordinator_section(
     }
 
 
-def _pool_follow_up(*, user: Any, region: Region, today: datetime.date) -> dict[str, Any]:
+def _pool_follow_up(*, user: User, region: Region, today: datetime.date) -> dict[str, Any]:
     """What the coordinator follows up of pillars 2 and 3: counts, and the first schools whose
     cooperation agreement waits for its evaluation. Four queries."""
     signals = signal_counts(user=user, region=region)
@@ -247,7 +247,7 @@ def _pool_follow_up(*, user: Any, region: Region, today: datetime.date) -> dict[
 
 
 def schoolcontact_section(
-    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+    *, user: User, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The school contact's school: the bridge figures who serve it and the days they are there, its
     fixed contact points, the referrals the school made with their status (nothing of the case
@@ -297,7 +297,7 @@ def schoolcontact_section(
 
 
 def partner_section(
-    *, user: Any, region: Region, shown: list[Shown], today: datetime.date | None = None
+    *, user: User, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """The partner's organisation and its fixed contact points, and the referrals out to it that wait
     for the partner: not acknowledged yet, or without feedback for longer than the region allows
@@ -337,7 +337,7 @@ def partner_section(
     }
 
 
-def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
+def beleid_section(*, user: User, region: Region) -> dict[str, Any]:
     """Figures for policy makers: totals only, never a name (also of casework: open cases, contact
     moments, referrals; the signals passed on to them per status; the school-team activities of
     this school year)."""
@@ -358,7 +358,7 @@ def beleid_section(*, user: Any, region: Region) -> dict[str, Any]:
     }
 
 
-def _policy_signal_counts(*, user: Any, region: Region) -> dict[str, int]:
+def _policy_signal_counts(*, user: User, region: Region) -> dict[str, int]:
     counts = signal_counts(user=user, region=region)
     return {
         "passed_on": counts[SignalStatus.PASSED_ON],
@@ -367,7 +367,7 @@ def _policy_signal_counts(*, user: Any, region: Region) -> dict[str, int]:
     }
 
 
-def beheerder_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[str, Any]:
+def beheerder_section(*, user: User, region: Region, shown: list[Shown]) -> dict[str, Any]:
     """Accounts at a glance: how many, how many without two-factor, and recent login trouble."""
     trouble = recent_account_trouble(user=user, region=region)
     shown.append(Shown(AuditEntry, f"{region.name}: recent login problems", [e.pk for e in trouble]))
@@ -382,7 +382,7 @@ def beheerder_section(*, user: Any, region: Region, shown: list[Shown]) -> dict[
 TIME_SECTIONS = ("coordinator", "brugfiguur", "beleid")
 
 
-def start_page_for(*, user: Any, region: Region | None, roles: frozenset[str]) -> dict[str, Any]:
+def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) -> dict[str, Any]:
     """The start page of `user` in `region`: a section for each role they hold there, and the time of
     this month per pillar once (its figures are the widest the user may count, whichever role)."""
     context: dict[str, Any] = {"region": region, "roles": roles, "shown": []}

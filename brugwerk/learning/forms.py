@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
 from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.learning.models import (
     LearningKind,
     LearningSession,
@@ -27,7 +28,9 @@ from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality
 
-DEFAULT_MINUTES = {LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180}
+DEFAULT_MINUTES: dict[str, int] = {
+    LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180
+}
 
 
 class SessionForm(ModelForm):
@@ -95,10 +98,10 @@ class SessionForm(ModelForm):
                 queryset=people, label=_("Participants"), widget=forms.CheckboxSelectMultiple,
                 help_text=_("Everyone from the pool who took part, yourself included if you did."),
             )
-        self.fields["themes"].queryset = themes
+        field_of(self, "themes", forms.ModelChoiceField).queryset = themes
         self.fields["themes"].required = False
         if "life_domain" in self.fields:
-            self.fields["life_domain"].queryset = life_domains
+            field_of(self, "life_domain", forms.ModelChoiceField).queryset = life_domains
         if kind == LearningKind.LEARNING_NETWORK:
             self.fields["title"].label = _("Name or theme of the meeting")
             self.fields["title"].help_text = _("For example: Learning network poverty and education.")
@@ -130,7 +133,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = people
+        field_of(self, "participant", forms.ModelChoiceField).queryset = people
 
     def values(self) -> dict[str, Any]:
         self.is_valid()
@@ -155,7 +158,7 @@ class LibraryItemForm(ModelForm):
 
     def __init__(self, *args: Any, themes: QuerySet[LearningTheme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = themes
+        field_of(self, "themes", forms.ModelChoiceField).queryset = themes
 
 
 class LibrarySearchForm(forms.Form):
@@ -172,7 +175,7 @@ class LibrarySearchForm(forms.Form):
 
     def __init__(self, *args: Any, themes: QuerySet[LearningTheme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = themes
+        field_of(self, "theme", forms.ModelChoiceField).queryset = themes
 
     def values(self) -> dict[str, Any]:
         self.is_valid()
@@ -220,11 +223,11 @@ class SocialMapEntryForm(ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        self.fields["municipality"].empty_label = _("The whole region")
-        self.fields["partner"].queryset = partners
-        self.fields["partner"].empty_label = _("Not a partner")
-        self.fields["life_domains"].queryset = life_domains
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
+        field_of(self, "municipality", forms.ModelChoiceField).empty_label = _("The whole region")
+        field_of(self, "partner", forms.ModelChoiceField).queryset = partners
+        field_of(self, "partner", forms.ModelChoiceField).empty_label = _("Not a partner")
+        field_of(self, "life_domains", forms.ModelChoiceField).queryset = life_domains
 
 
 class SocialMapSearchForm(forms.Form):
@@ -246,8 +249,8 @@ class SocialMapSearchForm(forms.Form):
         self, *args: Any, municipalities: QuerySet[Municipality], life_domains: QuerySet[LifeDomain], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        self.fields["life_domain"].queryset = life_domains
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
+        field_of(self, "life_domain", forms.ModelChoiceField).queryset = life_domains
 
     def values(self) -> dict[str, Any]:
         self.is_valid()

@@ -42,6 +42,9 @@ class LearningTheme(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_change: bool
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("learning theme")
@@ -220,4 +223,4 @@ class SocialMapEntry(models.Model):
 
     @property
     def provider_label(self) -> str:
-        return self.partner.name if self.partner_id else self.provider
+        return self.partner.name if self.partner is not None else self.provider

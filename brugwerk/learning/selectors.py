@@ -43,7 +43,7 @@ def _people() -> QuerySet[User]:
 
 
 def sessions_for(
-    *, user: Any, region: Region, kind: str = "", participant: User | None = None
+    *, user: User, region: Region, kind: str = "", participant: User | None = None
 ) -> QuerySet[LearningSession]:
     """The sessions of `region` the user sees (a bridge figure: their own; the coordinator: all),
     newest first, each with its facilitator, participants and themes."""
@@ -59,19 +59,19 @@ def sessions_for(
     ).order_by("-date", "-pk")
 
 
-def session_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> LearningSession:
+def session_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> LearningSession:
     qs = LearningSession.objects.select_related("region", "facilitator", "recorded_by", "life_domain")
     return get_object_or_404(
         user, qs.prefetch_related(Prefetch("participants", queryset=_people()), "themes"), action, pk=pk
     )
 
 
-def recent_sessions(*, user: Any, region: Region, limit: int = 3) -> list[LearningSession]:
+def recent_sessions(*, user: User, region: Region, limit: int = 3) -> list[LearningSession]:
     """The latest sessions the user sees (a bridge figure: their own), for a start page."""
     return list(sessions_for(user=user, region=region)[:limit])
 
 
-def pool_brugfiguren(*, user: Any, region: Region, include: list[int] | None = None) -> QuerySet[User]:
+def pool_brugfiguren(*, user: User, region: Region, include: list[int] | None = None) -> QuerySet[User]:
     """Who can take part in a session: the active bridge figures of the region's pool, by name (and
     the people in `include`, already on the session, so that editing never drops them unseen)."""
     pool = scope(user, PoolMember).filter(region=region, active=True).values("user_id")
@@ -87,7 +87,7 @@ def pool_brugfiguren(*, user: Any, region: Region, include: list[int] | None = N
     return _people().filter(in_pool).distinct()
 
 
-def facilitator_choices(*, user: Any, region: Region, include: list[int] | None = None) -> QuerySet[User]:
+def facilitator_choices(*, user: User, region: Region, include: list[int] | None = None) -> QuerySet[User]:
     """Who can facilitate or coach, from the list: the pool's bridge figures and the user themselves
     when they coordinate the region (an outsider is given by name)."""
     pool = pool_brugfiguren(user=user, region=region, include=include)
@@ -100,18 +100,18 @@ def facilitator_choices(*, user: Any, region: Region, include: list[int] | None 
 
 
 def themes_for(
-    *, user: Any, region: Region, in_use_only: bool = True, include: list[int] | None = None
+    *, user: User, region: Region, in_use_only: bool = True, include: list[int] | None = None
 ) -> QuerySet[LearningTheme]:
     """The region's themes: those in use (and those in `include`, already on a record), or all."""
     qs = scope(user, LearningTheme).filter(region=region)
     return qs.filter(Q(active=True) | Q(pk__in=include or [])) if in_use_only else qs
 
 
-def theme_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> LearningTheme:
+def theme_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> LearningTheme:
     return get_object_or_404(user, LearningTheme.objects.select_related("region"), action, pk=pk)
 
 
-def life_domains_in_use(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
+def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
     return scope(user, LifeDomain).filter(region=region, active=True)
 
 
@@ -119,7 +119,7 @@ def life_domains_in_use(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
 
 
 def library_items_for(
-    *, user: Any, region: Region, query: str = "", kind: str = "", theme: LearningTheme | None = None
+    *, user: User, region: Region, query: str = "", kind: str = "", theme: LearningTheme | None = None
 ) -> QuerySet[LibraryItem]:
     """The library of `region`, searched in title, summary and description, with its themes."""
     qs = _search(scope(user, LibraryItem).filter(region=region), query, ("title", "summary", "body"))
@@ -130,7 +130,7 @@ def library_items_for(
     return qs.select_related("author").prefetch_related("themes").order_by("title", "pk")
 
 
-def library_item_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> LibraryItem:
+def library_item_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> LibraryItem:
     qs = LibraryItem.objects.select_related("region", "author").prefetch_related("themes")
     return get_object_or_404(user, qs, action, pk=pk)
 
@@ -140,7 +140,7 @@ def library_item_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Lib
 
 def social_map_for(
     *,
-    user: Any,
+    user: User,
     region: Region,
     query: str = "",
     municipality: Municipality | None = None,
@@ -161,7 +161,7 @@ def social_map_for(
     )
 
 
-def social_map_entry_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> SocialMapEntry:
+def social_map_entry_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> SocialMapEntry:
     qs = SocialMapEntry.objects.select_related("region", "municipality", "partner", "added_by")
     return get_object_or_404(user, qs.prefetch_related("life_domains"), action, pk=pk)
 
@@ -169,7 +169,7 @@ def social_map_entry_get(*, user: Any, pk: Any, action: Action = Action.VIEW) ->
 # --- Time -----------------------------------------------------------------------------------------
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """The time each participant spent in the sessions from `start` to `end` (both included) that
     `user` may see: one row per kind of session and person, summed in the database."""
     sessions = countable(user=user, region=region, model=LearningSession).filter(

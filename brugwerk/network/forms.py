@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.network.services import SCOPE_FIELDS, one_scope_error
 from brugwerk.regions.forms import choice_with_blank
@@ -22,7 +23,7 @@ class OrganisationForm(ModelForm):
 
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
 
 
 class ContactPointForm(ModelForm):
@@ -44,14 +45,15 @@ class ContactPointForm(ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["municipality"].queryset = municipalities
-        self.fields["zone"].queryset = zones
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
 
     scope_fields = SCOPE_FIELDS
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         failed = any(name in self.errors for name in SCOPE_FIELDS)
         if not failed and sum(1 for name in SCOPE_FIELDS if data.get(name)) != 1:
             self.add_error(None, forms.ValidationError(one_scope_error(), code="scope"))
@@ -105,5 +107,5 @@ class ContactFinderForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["organisation"].queryset = organisations
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations

@@ -88,6 +88,10 @@ class ContactPoint(models.Model):
     )
     notes = models.CharField(_("how to reach"), max_length=300, blank=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_change: bool
+    can_delete: bool
+
     class Meta:
         ordering = ["organisation__name", "person_name"]
         verbose_name = _("contact point")

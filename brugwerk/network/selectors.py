@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
@@ -19,6 +19,9 @@ from brugwerk.access import Action, get_object_or_404, scope
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.regions.models import Region, School, ZoneMembership
 from brugwerk.regions.selectors import valid_on
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 class FoundOn(models.IntegerChoices):
@@ -35,7 +38,7 @@ class OrganisationContacts:
     contact_points: list[ContactPoint] = field(default_factory=list)
 
 
-def _relevant_to(*, user: Any, school: School, on: datetime.date | None) -> QuerySet[ContactPoint]:
+def _relevant_to(*, user: User, school: School, on: datetime.date | None) -> QuerySet[ContactPoint]:
     """The contact points of the school's region that answer for the school, its municipality or
     the zone its municipality belongs to on `on`, each with `found_on` (a `FoundOn` value)."""
     if not scope(user, School).filter(pk=school.pk).exists():
@@ -68,7 +71,7 @@ def _as_found_on(points: list[ContactPoint]) -> list[ContactPoint]:
 
 def contact_points_for(
     *,
-    user: Any,
+    user: User,
     school: School,
     organisation: PartnerOrganisation | None = None,
     partner_type: str | None = None,
@@ -92,7 +95,7 @@ def contact_points_for(
 
 
 def contact_points_by_organisation(
-    *, user: Any, school: School, on: datetime.date | None = None
+    *, user: User, school: School, on: datetime.date | None = None
 ) -> list[OrganisationContacts]:
     """Every contact point relevant to `school` (its own, its municipality's, its zone's), grouped
     by organisation, most specific first within each."""
@@ -108,7 +111,7 @@ def contact_points_by_organisation(
 
 
 def organisations_for(
-    *, user: Any, region: Region, query: str = "", partner_type: str = "", action: Action = Action.VIEW
+    *, user: User, region: Region, query: str = "", partner_type: str = "", action: Action = Action.VIEW
 ) -> QuerySet[PartnerOrganisation]:
     """The partner organisations of `region`, each with `contact_point_count`."""
     qs = scope(user, PartnerOrganisation, action).filter(region=region).select_related("municipality")
@@ -119,13 +122,13 @@ def organisations_for(
     return qs.annotate(contact_point_count=Count("contact_points")).order_by("name")
 
 
-def organisation_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> PartnerOrganisation:
+def organisation_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> PartnerOrganisation:
     return get_object_or_404(
         user, PartnerOrganisation.objects.select_related("municipality", "region"), action, pk=pk
     )
 
 
-def contact_points_of(*, user: Any, organisation: PartnerOrganisation) -> QuerySet[ContactPoint]:
+def contact_points_of(*, user: User, organisation: PartnerOrganisation) -> QuerySet[ContactPoint]:
     return (
         scope(user, ContactPoint)
         .filter(organisation=organisation)
@@ -134,7 +137,7 @@ def contact_points_of(*, user: Any, organisation: PartnerOrganisation) -> QueryS
     )
 
 
-def contact_point_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> ContactPoint:
+def contact_point_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> ContactPoint:
     qs = ContactPoint.objects.select_related(
         "organisation", "organisation__region", "school", "municipality", "zone"
     )

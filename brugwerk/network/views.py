@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network import selectors, services
 from brugwerk.network.forms import (
     ContactFinderForm,
@@ -37,7 +38,7 @@ def _crumbs(organisation: PartnerOrganisation | None = None) -> list[tuple[str, 
 # --- Partner organisations ----------------------------------------------------------------------
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     form = OrganisationSearchForm(request.GET)
     query, partner_type = form.values()
@@ -52,7 +53,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "network/organisation_list.html", "results", context)
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = selectors.organisation_get(user=user, pk=pk)
     contact_points = list(selectors.contact_points_of(user=user, organisation=organisation))
@@ -73,7 +74,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "network/organisation_detail.html", context)
 
 
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, PartnerOrganisation, region=region))
     form = OrganisationForm(
@@ -98,7 +99,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, pk=pk, action=Action.CHANGE)
     title, crumbs = _("Change %(name)s") % {"name": organisation.name}, _crumbs(organisation)
     form = OrganisationForm(
@@ -129,7 +130,7 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contact_point_form(
-    request: HttpRequest, organisation: PartnerOrganisation, **kwargs
+    request: AuthenticatedHttpRequest, organisation: PartnerOrganisation, **kwargs
 ) -> ContactPointForm:
     user, region = request.user, organisation.region
     return ContactPointForm(
@@ -152,7 +153,7 @@ def _render_contact_point_form(request, form, organisation, title) -> HttpRespon
     )
 
 
-def contact_point_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_point_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, ContactPoint(organisation=organisation)))
     form = _contact_point_form(request, organisation)
@@ -170,7 +171,7 @@ def contact_point_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_contact_point_form(request, form, organisation, title)
 
 
-def contact_point_update(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_point_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     point = selectors.contact_point_get(user=request.user, pk=pk, action=Action.CHANGE)
     organisation = point.organisation
     title = _("Change contact point %(name)s") % {"name": point.person_name}
@@ -188,7 +189,7 @@ def contact_point_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_contact_point_form(request, form, organisation, title)
 
 
-def contact_point_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_point_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     point = selectors.contact_point_get(user=request.user, pk=pk, action=Action.DELETE)
     error = ""
     if request.method == "POST":
@@ -206,7 +207,7 @@ def contact_point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Who is my contact? -------------------------------------------------------------------------
 
 
-def contact_finder(request: HttpRequest) -> HttpResponse:
+def contact_finder(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose a school and (optionally) an organisation or a type: the contact points that answer
     for that school. A school contact starts from their own school."""
     region = region_or_404(request)

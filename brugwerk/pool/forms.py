@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.core.forms import ModelForm, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
@@ -44,8 +45,8 @@ class PoolMemberForm(ModelForm):
         self, *args: Any, schools: QuerySet[School], municipalities: QuerySet[Municipality], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = schools
-        self.fields["home_base"].queryset = municipalities
+        field_of(self, "schools", forms.ModelChoiceField).queryset = schools
+        field_of(self, "home_base", forms.ModelChoiceField).queryset = municipalities
         self.fields["home_base"].error_messages["invalid_choice"] = _("Choose a municipality of this region.")
 
 
@@ -55,7 +56,7 @@ class PoolMemberCreateForm(PoolMemberForm):
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
+        field_of(self, "user", forms.ModelChoiceField).queryset = candidates
         self.fields["user"].label = _("Bridge figure")
         self.fields["user"].help_text = _(
             "People with the bridge figure role in this region who are not in the pool yet."

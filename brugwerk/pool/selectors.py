@@ -27,7 +27,7 @@ class PoolOverview:
     active_count: int
 
 
-def pool_of(*, user: Any, region: Region) -> PoolOverview:
+def pool_of(*, user: User, region: Region) -> PoolOverview:
     """The pool of `region`: every member (active ones first) with the schools they serve."""
     members = list(
         _with_schools(scope(user, PoolMember).filter(region=region)).order_by(
@@ -40,7 +40,7 @@ def pool_of(*, user: Any, region: Region) -> PoolOverview:
     )
 
 
-def pool_members_serving(*, user: Any, school: School) -> list[PoolMember]:
+def pool_members_serving(*, user: User, school: School) -> list[PoolMember]:
     """The active brugfiguren of the pool who serve `school`."""
     return list(
         scope(user, PoolMember)
@@ -50,11 +50,11 @@ def pool_members_serving(*, user: Any, school: School) -> list[PoolMember]:
     )
 
 
-def pool_member_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> PoolMember:
+def pool_member_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> PoolMember:
     return get_object_or_404(user, _with_schools(PoolMember.objects.select_related("region")), action, pk=pk)
 
 
-def pool_candidates(*, user: Any, region: Region) -> QuerySet[User]:
+def pool_candidates(*, user: User, region: Region) -> QuerySet[User]:
     """People with an active brugfiguur role in `region` who are not in its pool yet. Only the
     region's managers see the region's roles, so for anyone else this is empty."""
     roles = scope(user, Membership).filter(region=region, role=Role.BRUGFIGUUR, revoked_at__isnull=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool import selectors, services
 from brugwerk.pool.forms import PoolMemberCreateForm, PoolMemberForm
 from brugwerk.pool.models import PoolMember
@@ -25,7 +26,7 @@ def _crumbs(member: PoolMember | None = None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     pool = selectors.pool_of(user=request.user, region=region)
     record_list_view(
@@ -43,14 +44,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "pool/member_list.html", context)
 
 
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.pool_member_get(user=request.user, pk=pk)
     record_view(actor=Actor.from_request(request), subject=member)
     context = {"member": member, "can_change": can(request.user, Action.CHANGE, member)}
     return render(request, "pool/member_detail.html", context)
 
 
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, PoolMember, region=region))
@@ -80,7 +81,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def member_update(request: HttpRequest, pk: int) -> HttpResponse:
+def member_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     member = selectors.pool_member_get(user=user, pk=pk, action=Action.CHANGE)
     title, crumbs = _("Change %(name)s in the pool") % {"name": member}, _crumbs(member)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.types import field_of
 from brugwerk.regions.models import EducationForm, Municipality, School, SchoolNetwork, Zone, ZoneMembership
 from brugwerk.regions.selectors import SchoolFilter
 
@@ -27,7 +28,7 @@ class DateInput(forms.DateInput):
 
 def model_values(form: forms.ModelForm) -> dict[str, Any]:
     """The cleaned values of the model fields a form edits, as a service takes them."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+    return {name: form.cleaned_data[name] for name in form._meta.fields or () if name in form.cleaned_data}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -80,11 +81,12 @@ class ZoneMembershipForm(ModelForm):
         self, *args: Any, zones: QuerySet[Zone], municipalities: QuerySet[Municipality], **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["zone"].queryset = zones
-        self.fields["municipality"].queryset = municipalities
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end <= start:
             self.add_error("valid_until", _("The end date must come after the start date."))
@@ -134,7 +136,7 @@ class SchoolForm(ModelForm):
 
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
         self.fields["postal_code"].validators.append(postal_code_validator)
         self.fields["institution_number"].validators.append(
             RegexValidator(r"^\d+$", _("An institution number has digits only."))
@@ -162,7 +164,7 @@ class SchoolSearchForm(forms.Form):
 
     def __init__(self, *args: Any, zones: QuerySet[Zone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["zone"].queryset = zones
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
 
     def filters(self) -> SchoolFilter:
         self.is_valid()

@@ -47,6 +47,9 @@ class Zone(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="zones", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=120)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_change: bool
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("primary-care zone")
@@ -64,6 +67,9 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120)
     postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
     inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_change: bool
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +92,11 @@ class ZoneMembership(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    status: str
+    status_label: str
+    can_end: bool
 
     class Meta:
         ordering = ["municipality__name", "valid_from"]

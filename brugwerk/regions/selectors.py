@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 def valid_on(on: datetime.date, prefix: str = "") -> Q:
@@ -30,15 +33,15 @@ def _today(on: datetime.date | None) -> datetime.date:
 # --- Zones and municipalities -------------------------------------------------------------------
 
 
-def zones_for(*, user: Any, region: Region, action: Action = Action.VIEW) -> QuerySet[Zone]:
+def zones_for(*, user: User, region: Region, action: Action = Action.VIEW) -> QuerySet[Zone]:
     return scope(user, Zone, action).filter(region=region).order_by("name")
 
 
-def municipalities_for(*, user: Any, region: Region, action: Action = Action.VIEW) -> QuerySet[Municipality]:
+def municipalities_for(*, user: User, region: Region, action: Action = Action.VIEW) -> QuerySet[Municipality]:
     return scope(user, Municipality, action).filter(region=region).order_by("name")
 
 
-def zones_with_municipalities(*, user: Any, region: Region, on: datetime.date | None = None) -> list[Zone]:
+def zones_with_municipalities(*, user: User, region: Region, on: datetime.date | None = None) -> list[Zone]:
     """The zones of `region`, each with `current_memberships` (valid on `on`, by default today)."""
     current = (
         scope(user, ZoneMembership)
@@ -54,13 +57,13 @@ def zones_with_municipalities(*, user: Any, region: Region, on: datetime.date | 
 
 
 def municipalities_without_zone(
-    *, user: Any, region: Region, on: datetime.date | None = None
+    *, user: User, region: Region, on: datetime.date | None = None
 ) -> QuerySet[Municipality]:
     in_a_zone = ZoneMembership.objects.filter(valid_on(_today(on)), municipality=OuterRef("pk"))
     return municipalities_for(user=user, region=region).exclude(Exists(in_a_zone))
 
 
-def zone_membership_history(*, user: Any, region: Region) -> QuerySet[ZoneMembership]:
+def zone_membership_history(*, user: User, region: Region) -> QuerySet[ZoneMembership]:
     """Every zone membership of the region, past, current and planned."""
     return (
         scope(user, ZoneMembership)
@@ -70,7 +73,7 @@ def zone_membership_history(*, user: Any, region: Region) -> QuerySet[ZoneMember
     )
 
 
-def zone_of(*, user: Any, municipality: Municipality, on: datetime.date | None = None) -> Zone | None:
+def zone_of(*, user: User, municipality: Municipality, on: datetime.date | None = None) -> Zone | None:
     """The zone `municipality` belongs to on `on` (today by default), or None."""
     membership = (
         scope(user, ZoneMembership)
@@ -102,7 +105,7 @@ class SchoolFilter:
 
 
 def schools_for(
-    *, user: Any, region: Region, filters: SchoolFilter | None = None, on: datetime.date | None = None
+    *, user: User, region: Region, filters: SchoolFilter | None = None, on: datetime.date | None = None
 ) -> QuerySet[School]:
     """The schools of `region`, each with `zone_name_today`, searched by name or municipality
     (every word must match) and filtered by the zone they are in today and by school network."""
@@ -121,18 +124,18 @@ def schools_for(
     return _with_current_zone(qs, on).order_by("name")
 
 
-def school_choices(*, user: Any, region: Region) -> QuerySet[School]:
+def school_choices(*, user: User, region: Region) -> QuerySet[School]:
     """The schools of `region` to choose from in a form."""
     return scope(user, School).filter(region=region).order_by("name")
 
 
-def school_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> School:
+def school_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> School:
     """One school `user` may `action`, with `zone_name_today`; 404 when missing or forbidden."""
     qs = _with_current_zone(School.objects.select_related("municipality", "region"), timezone.localdate())
     return get_object_or_404(user, qs, action, pk=pk)
 
 
-def own_school_of(*, user: Any, region: Region | None) -> School | None:
+def own_school_of(*, user: User, region: Region | None) -> School | None:
     """The school a school contact answers for in `region` (the first, should they hold several)."""
     if region is None:
         return None

@@ -44,6 +44,7 @@ def _check_same_region(instance: models.Model, m2m: Mapping[str, Iterable[models
     for field in instance._meta.concrete_fields:
         if (
             not field.is_relation
+            or field.related_model is None
             or field.related_model is Region
             or not hasattr(field.related_model, "region")
         ):
@@ -55,6 +56,7 @@ def _check_same_region(instance: models.Model, m2m: Mapping[str, Iterable[models
             }
     for name, related_objects in m2m.items():
         model = instance._meta.get_field(name).related_model
+        assert model is not None, "a many-to-many field has a related model"
         foreign = [str(obj) for obj in related_objects if getattr(obj, "region_id", region_id) != region_id]
         if foreign:
             errors[name] = _("Only %(kind)s of this region can be chosen, not: %(names)s.") % {

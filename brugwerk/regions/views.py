@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from brugwerk.access import Action, can, get_object_or_404
 from brugwerk.access.rules_expertise import may_view_school_activities
 from brugwerk.accounts.selectors import current_region
 from brugwerk.audit.services import Actor, record_view
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import contact_points_by_organisation
 from brugwerk.pool.selectors import pool_members_serving
 from brugwerk.regions import selectors, services
@@ -45,7 +46,7 @@ SCHOOLS_PER_PAGE = 25
 # --- Shared by the directory pages --------------------------------------------------------------
 
 
-def region_or_404(request: HttpRequest) -> Region:
+def region_or_404(request: AuthenticatedHttpRequest) -> Region:
     region = current_region(request)
     if region is None:
         raise Http404
@@ -58,7 +59,7 @@ def require(allowed: bool) -> None:
         raise Http404
 
 
-def run_form(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+def run_form(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
     """On a valid POST, call the service in `save` and return its result; on invalid input or a
     service's validation error, return None and leave the errors on the form."""
     if request.method != "POST" or not form.is_valid():
@@ -71,7 +72,7 @@ def run_form(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
 
 
 def render_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: Any,
     title: str,
@@ -93,7 +94,7 @@ def render_form(
 
 
 def render_page_or_fragment(
-    request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
+    request: AuthenticatedHttpRequest, template: str, fragment: str, context: dict[str, Any]
 ) -> HttpResponse:
     """The whole page, or for an htmx request (live search) only its `fragment` partial. A history
     restore (the back button) needs the whole page again."""
@@ -133,7 +134,7 @@ MEMBERSHIP_STATUS_LABELS = {
 }
 
 
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user, today = request.user, timezone.localdate()
     zones = selectors.zones_with_municipalities(user=user, region=region, on=today)
@@ -161,7 +162,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "regions/overview.html", context)
 
 
-def _overview_form(request: HttpRequest, form: Any, save: Callable[[], Any], *, title: str, done: str) -> HttpResponse:
+def _overview_form(
+    request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any], *, title: str, done: str
+) -> HttpResponse:
     """A form on the region overview: save through the service, say `done` (with the saved record's
     name) and go back to the overview; otherwise show the form with its errors."""
     saved = run_form(request, form, save)
@@ -173,7 +176,7 @@ def _overview_form(request: HttpRequest, form: Any, save: Callable[[], Any], *, 
     )
 
 
-def zone_create(request: HttpRequest) -> HttpResponse:
+def zone_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Zone, region=region))
     form = ZoneForm(request.POST or None)
@@ -183,7 +186,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
     return _overview_form(request, form, save, title=_("Add a zone"), done=_("Zone %(name)s was added."))
 
 
-def zone_update(request: HttpRequest, pk: int) -> HttpResponse:
+def zone_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     zone = get_object_or_404(request.user, Zone, Action.CHANGE, pk=pk)
     form = ZoneForm(request.POST or None, instance=zone)
     save = lambda: services.zone_update(  # noqa: E731
@@ -193,7 +196,7 @@ def zone_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _overview_form(request, form, save, title=title, done=_("Zone %(name)s was saved."))
 
 
-def municipality_create(request: HttpRequest) -> HttpResponse:
+def municipality_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Municipality, region=region))
     form = MunicipalityForm(request.POST or None)
@@ -204,7 +207,7 @@ def municipality_create(request: HttpRequest) -> HttpResponse:
     return _overview_form(request, form, save, title=title, done=done)
 
 
-def municipality_update(request: HttpRequest, pk: int) -> HttpResponse:
+def municipality_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     municipality = get_object_or_404(request.user, Municipality, Action.CHANGE, pk=pk)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     save = lambda: services.municipality_update(  # noqa: E731
@@ -214,7 +217,7 @@ def municipality_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _overview_form(request, form, save, title=title, done=_("Municipality %(name)s was saved."))
 
 
-def zone_membership_create(request: HttpRequest) -> HttpResponse:
+def zone_membership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, ZoneMembership, region=region))
@@ -256,7 +259,7 @@ def zone_membership_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def zone_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+def zone_membership_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         request.user, ZoneMembership.objects.select_related("zone", "municipality"), Action.CHANGE, pk=pk
     )
@@ -291,7 +294,7 @@ def zone_membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Schools ------------------------------------------------------------------------------------
 
 
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     form = SchoolSearchForm(request.GET, zones=selectors.zones_for(user=user, region=region))
@@ -306,7 +309,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "regions/school_list.html", "results", context)
 
 
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = selectors.school_get(user=user, pk=pk)
     contact_groups = contact_points_by_organisation(user=user, school=school)
@@ -329,7 +332,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "regions/school_detail.html", context)
 
 
-def school_create(request: HttpRequest) -> HttpResponse:
+def school_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, School, region=region))
@@ -355,7 +358,7 @@ def school_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def school_update(request: HttpRequest, pk: int) -> HttpResponse:
+def school_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = selectors.school_get(user=user, pk=pk, action=Action.CHANGE)
     title = _("Change school %(name)s") % {"name": school.name}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 from brugwerk.signals.models import MAX_MINUTES, Signal, SignalLevel, SignalResponse, SignalStatus, SignalTheme
@@ -62,14 +63,15 @@ class SignalForm(ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = themes
-        self.fields["school"].queryset = schools
-        self.fields["municipality"].queryset = municipalities
-        self.fields["zone"].queryset = zones
+        field_of(self, "theme", forms.ModelChoiceField).queryset = themes
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
 
     def clean(self) -> dict[str, Any]:
         """Keep only the place the level needs (as the service does), and ask for it when missing."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         needed = PLACE_OF_LEVEL.get(data.get("level"))
         for field in PLACE_FIELDS:
             if field != needed:
@@ -100,7 +102,7 @@ class SignalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, themes: QuerySet[SignalTheme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = themes
+        field_of(self, "theme", forms.ModelChoiceField).queryset = themes
 
     def filters(self) -> SignalFilter:
         self.is_valid()
@@ -149,7 +151,7 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args: Any, signal: Signal, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
+        field_of(self, "to_status", forms.ChoiceField).choices = [
             (value, label) for value, label in SignalStatus.choices if value != signal.status
         ]
 

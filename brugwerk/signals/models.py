@@ -125,6 +125,12 @@ class Signal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    backing_list: list[SignalBacking]
+    history: list[SignalStatusChange]
+    response_list: list[SignalResponse]
+    my_evidence: list[SignalEvidence]
+
     class Meta:
         ordering = ["-recorded_on", "-pk"]
         verbose_name = _("signal")

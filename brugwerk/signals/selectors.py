@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -31,6 +31,9 @@ from brugwerk.signals.models import (
     SignalTheme,
 )
 from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 EVIDENCE_CANDIDATES = 20  # cases shown at once when looking for evidence
 
@@ -62,13 +65,13 @@ def _with_counts(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
     )
 
 
-def themes_for(*, user: Any, region: Region, active_only: bool = False) -> QuerySet[SignalTheme]:
+def themes_for(*, user: User, region: Region, active_only: bool = False) -> QuerySet[SignalTheme]:
     themes = scope(user, SignalTheme).filter(region=region)
     return themes.filter(active=True) if active_only else themes
 
 
 def signals_for(
-    *, user: Any, region: Region, filters: SignalFilter | None = None, policy_only: bool = False
+    *, user: User, region: Region, filters: SignalFilter | None = None, policy_only: bool = False
 ) -> QuerySet[Signal]:
     """The region's signals the user may see, with their evidence and backer counts; `policy_only`
     keeps those passed on to policy (the list policy makers work from)."""
@@ -91,7 +94,7 @@ def signals_for(
     return _with_counts(signals)
 
 
-def policy_signals(*, user: Any, region: Region) -> QuerySet[Signal]:
+def policy_signals(*, user: User, region: Region) -> QuerySet[Signal]:
     """The signals passed on to policy, newest first, each with the responses the user may see
     (`visible_responses`): one query for the signals, one for all their responses."""
     responses = scope(user, SignalResponse).order_by("received_on", "pk")
@@ -100,7 +103,7 @@ def policy_signals(*, user: Any, region: Region) -> QuerySet[Signal]:
     )
 
 
-def signal_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Signal:
+def signal_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Signal:
     """One signal with its counts and, as lists, what the user may see of it: `backing_list`,
     `history`, `response_list` and `my_evidence` (the linked cases the user sees themselves)."""
     signal = get_object_or_404(user, _with_counts(Signal.objects.select_related("created_by")), action, pk=pk)
@@ -122,7 +125,7 @@ def signal_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Signal:
 
 
 def evidence_candidates(
-    *, user: Any, region: Region, query: str = "", exclude_signal_id: int | None = None
+    *, user: User, region: Region, query: str = "", exclude_signal_id: int | None = None
 ) -> QuerySet[Case]:
     """Cases of the region the user sees (open and closed), found by the young person's name or the
     school, without those already linked to the signal."""
@@ -132,7 +135,7 @@ def evidence_candidates(
     return cases
 
 
-def signal_counts(*, user: Any, region: Region) -> dict[str, int]:
+def signal_counts(*, user: User, region: Region) -> dict[str, int]:
     """How many signals the user sees per status (for a start page): counts only."""
     rows = scope(user, Signal).filter(region=region).order_by().values("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(SignalStatus.values, 0)
@@ -148,7 +151,7 @@ def _step_kind(to_status: str) -> str:
     return _("following up a signal")
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Time spent on signals in [start, end] (pillar 2, expertise): writing them up, and the pool
     discussions and meetings with policy where their time was recorded. Summed in the database,
     one row per kind, school and person."""

@@ -53,7 +53,7 @@ SIGNAL_FIELDS = frozenset(
 THEME_FIELDS = frozenset({"name", "position", "active"})
 RESPONSE_FIELDS = frozenset({"responder", "received_on", "kind", "text"})
 # The place field each level needs; the others are cleared.
-PLACE_OF_LEVEL = {
+PLACE_OF_LEVEL: dict[str, str] = {
     SignalLevel.SCHOOL: "school",
     SignalLevel.MUNICIPALITY: "municipality",
     SignalLevel.ZONE: "zone",

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import Case
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
@@ -48,7 +49,7 @@ from brugwerk.signals.models import (
 SIGNALS_PER_PAGE = 25
 
 
-def _reader_region(request: HttpRequest) -> Region:
+def _reader_region(request: AuthenticatedHttpRequest) -> Region:
     """The region whose signals the user works with: the pool records them, policy (and a school
     contact for their school) answers them. For anybody else the signal pages do not exist."""
     region = region_or_404(request)
@@ -57,7 +58,7 @@ def _reader_region(request: HttpRequest) -> Region:
     return region
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: AuthenticatedHttpRequest) -> Any:
     """The POST data of a POST (even an empty one: a confirmation has no fields), else None."""
     return request.POST if request.method == "POST" else None
 
@@ -74,7 +75,7 @@ def _detail_url(signal: Signal, anchor: str = "") -> str:
 
 
 def _signal_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     signal: Signal,
     form: Any,
     save: Callable[[], Any],
@@ -103,7 +104,7 @@ def _signal_form_page(
 # --- Lists --------------------------------------------------------------------------------------
 
 
-def signal_list(request: HttpRequest) -> HttpResponse:
+def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _reader_region(request)
     user = request.user
     form = SignalFilterForm(request.GET, themes=selectors.themes_for(user=user, region=region))
@@ -118,7 +119,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "signals/signal_list.html", "results", context)
 
 
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What was passed on to policy: the list policy makers work from (the pool sees it too)."""
     region = _reader_region(request)
     signals = selectors.policy_signals(user=request.user, region=region)
@@ -129,7 +130,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 # --- One signal ---------------------------------------------------------------------------------
 
 
-def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     signal = selectors.signal_get(user=user, pk=pk)
     in_pool = can(user, Action.CREATE, Signal, region=signal.region_id)
@@ -165,7 +166,7 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "signals/signal_detail.html", context)
 
 
-def _themes_for_form(request: HttpRequest, region: Region, current: SignalTheme | None = None) -> Any:
+def _themes_for_form(request: AuthenticatedHttpRequest, region: Region, current: SignalTheme | None = None) -> Any:
     """Active themes, and the signal's own theme even when it went out of use."""
     themes = selectors.themes_for(user=request.user, region=region)
     return themes.filter(active=True) | themes.filter(pk=current.pk) if current is not None else themes.filter(
@@ -173,7 +174,7 @@ def _themes_for_form(request: HttpRequest, region: Region, current: SignalTheme 
     )
 
 
-def _signal_form(request: HttpRequest, region: Region, instance: Signal | None = None) -> SignalForm:
+def _signal_form(request: AuthenticatedHttpRequest, region: Region, instance: Signal | None = None) -> SignalForm:
     user = request.user
     return SignalForm(
         request.POST or None,
@@ -185,7 +186,7 @@ def _signal_form(request: HttpRequest, region: Region, instance: Signal | None =
     )
 
 
-def signal_create(request: HttpRequest) -> HttpResponse:
+def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Signal, region=region))
     form = _signal_form(request, region)
@@ -207,7 +208,7 @@ def signal_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def signal_update(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signal = get_object_or_404(request.user, Signal.objects.select_related("region", "theme"), Action.CHANGE, pk=pk)
     form = _signal_form(request, signal.region, signal)
     save = lambda: services.signal_update(  # noqa: E731
@@ -219,7 +220,7 @@ def signal_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def signal_back(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     signal = get_object_or_404(user, Signal, Action.VIEW, pk=pk)
     require(can(user, Action.CREATE, SignalBacking(signal=signal, brugfiguur=user)))
@@ -234,7 +235,7 @@ def signal_back(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def backing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def backing_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     backing = get_object_or_404(
         user, SignalBacking.objects.select_related("signal"), Action.DELETE, signal_id=pk, brugfiguur_id=user.pk
@@ -254,7 +255,7 @@ def backing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Evidence -----------------------------------------------------------------------------------
 
 
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Look for a case of your own and link it; afterwards everyone else sees only the number."""
     user = request.user
     signal = selectors.signal_get(user=user, pk=pk)
@@ -302,7 +303,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page_or_fragment(request, "signals/evidence_add.html", "candidates", context)
 
 
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(request.user, SignalEvidence.objects.select_related("signal"), Action.DELETE, pk=pk)
 
     def save() -> bool:
@@ -319,7 +320,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Status and responses -----------------------------------------------------------------------
 
 
-def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+def status_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     signal = get_object_or_404(user, Signal, Action.VIEW, pk=pk)
     require(can(user, Action.CREATE, SignalStatusChange(signal=signal)))
@@ -339,7 +340,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def response_create(request: HttpRequest, pk: int) -> HttpResponse:
+def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     signal = get_object_or_404(user, Signal, Action.VIEW, pk=pk)
     require(can(user, Action.CREATE, SignalResponse(signal=signal)))
@@ -360,7 +361,7 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Themes -------------------------------------------------------------------------------------
 
 
-def theme_list(request: HttpRequest) -> HttpResponse:
+def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, SignalTheme, region=region))
@@ -373,7 +374,7 @@ def _theme_crumbs() -> list[tuple[str, str]]:
     return [*_crumbs(), (reverse("signals:theme_list"), _("Themes"))]
 
 
-def theme_create(request: HttpRequest) -> HttpResponse:
+def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, SignalTheme, region=region))
     form = SignalThemeForm(request.POST or None)
@@ -391,7 +392,7 @@ def theme_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def theme_update(request: HttpRequest, pk: int) -> HttpResponse:
+def theme_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     theme = get_object_or_404(request.user, SignalTheme, Action.CHANGE, pk=pk)
     form = SignalThemeForm(request.POST or None, instance=theme)
     saved = run_form(

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 class Pillar(models.TextChoices):
@@ -54,7 +57,7 @@ class TimeScope(StrEnum):
     OWN = "own"
 
 
-def time_scope(*, user: Any, region: Any) -> TimeScope | None:
+def time_scope(*, user: User, region: Any) -> TimeScope | None:
     """How much of `region`'s time `user` may count, asked of the access policy with the questions
     casework already answers, so that no new list of roles appears here:
 
@@ -82,7 +85,7 @@ def time_scope(*, user: Any, region: Any) -> TimeScope | None:
     return None
 
 
-def countable(*, user: Any, region: Any, model: type[models.Model]) -> models.QuerySet:
+def countable(*, user: User, region: Any, model: type[models.Model]) -> models.QuerySet:
     """The records of `model` a time source sums for `user`: the region's pool manager (POOL) and its
     policy makers (FIGURES) count the whole region's time — only sums leave a source, never a record;
     a brugfiguur (OWN) counts what the policy lets them see (the overview keeps their own rows);

@@ -44,7 +44,8 @@ class PeriodForm(forms.Form):
         return self._clean_date("date_to")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         given = {name for name in ("date_from", "date_to") if self.data.get(name)}
         if given or cleaned.get("period") == CUSTOM:

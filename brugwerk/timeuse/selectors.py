@@ -110,7 +110,7 @@ class TimeOverview:
         return self.scope in (TimeScope.POOL, TimeScope.OWN)
 
 
-def _collect(user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def _collect(user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """The rows of every source."""
     rows: list[TimeSpent] = []
     for _dotted, source in sources.available_sources():
@@ -132,7 +132,7 @@ def _grouped(rows: list[TimeSpent], key: str) -> dict[Any, list[TimeSpent]]:
     return groups
 
 
-def _school_rows(user: Any, region: Region, level: TimeScope, rows: list[TimeSpent], whole: int) -> list[SchoolRow]:
+def _school_rows(user: User, region: Region, level: TimeScope, rows: list[TimeSpent], whole: int) -> list[SchoolRow]:
     """Per school of the region, by name: every school for the region's figures (a school without
     time shows too, which matters when hours are allocated), the schools with time for one person;
     then the time not spent at one school."""
@@ -156,7 +156,9 @@ def _school_rows(user: Any, region: Region, level: TimeScope, rows: list[TimeSpe
     return result
 
 
-def _person_rows(user: Any, region: Region, level: TimeScope, rows: list[TimeSpent], weeks: Decimal) -> list[PersonRow]:
+def _person_rows(
+    user: User, region: Region, level: TimeScope, rows: list[TimeSpent], weeks: Decimal
+) -> list[PersonRow]:
     """Per person with their FTE in the pool: the coordinator sees the whole pool (active members
     without time too, and people outside the pool who recorded time); a bridge figure themselves."""
     per_person = _grouped(rows, "person_id")
@@ -198,7 +200,7 @@ def _person_rows(user: Any, region: Region, level: TimeScope, rows: list[TimeSpe
 
 
 def time_overview(
-    *, user: Any, region: Region, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+    *, user: User, region: Region, start: datetime.date, end: datetime.date, today: datetime.date | None = None
 ) -> TimeOverview | None:
     """The time spent in `region` from `start` to `end` (both included) that `user` may count,
     per pillar (hours, % of the total, number of activities), per activity kind, per school (per

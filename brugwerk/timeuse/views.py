@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, record_list_view
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region
 from brugwerk.regions.views import region_or_404, require
@@ -27,7 +28,7 @@ from brugwerk.timeuse.periods import CUSTOM, PRESETS, Period
 from brugwerk.timeuse.selectors import PILLARS, Figure, TimeOverview, time_overview
 
 
-def _period(request: HttpRequest, region: Region) -> tuple[PeriodForm, Period | None]:
+def _period(request: AuthenticatedHttpRequest, region: Region) -> tuple[PeriodForm, Period | None]:
     require(time_scope(user=request.user, region=region) is not None)
     form = PeriodForm(request.GET or None)
     return form, form.period_for(timezone.localdate())
@@ -37,7 +38,7 @@ def _details(period: Period) -> dict[str, Any]:
     return {"start": period.start, "end": period.end, "period": period.kind}
 
 
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     form, period = _period(request, region)
     figures = None
@@ -100,7 +101,7 @@ def csv_rows(figures: TimeOverview) -> Iterator[list[Any]]:
                person.hours_available, person.use]
 
 
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The overview's figures as CSV; recorded in the audit trail. Wrong dates go back to the page,
     which shows what is wrong."""
     region = region_or_404(request)

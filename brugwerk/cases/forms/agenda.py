@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, Weekday
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
@@ -41,7 +42,7 @@ class CaseChoiceField(ModelChoiceField):
 
     def label_from_instance(self, obj: Case) -> str:
         person = f"{obj.young_person.first_name} {obj.young_person.last_name}".strip()
-        return f"{person} · {obj.school.name}" if obj.school_id else person
+        return f"{person} · {obj.school.name}" if obj.school is not None else person
 
 
 class AgendaNavigationForm(forms.Form):
@@ -58,9 +59,9 @@ class AgendaNavigationForm(forms.Form):
         if owners is None:
             del self.fields["brugfiguur"]
         else:
-            self.fields["brugfiguur"].queryset = User.objects.filter(pk__in=[o.pk for o in owners]).order_by(
-                "first_name", "last_name", "username"
-            )
+            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
+                pk__in=[o.pk for o in owners]
+            ).order_by("first_name", "last_name", "username")
 
 
 def _aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -114,17 +115,18 @@ class AppointmentForm(forms.Form):
                 "location": instance.location,
             } | kwargs.get("initial", {})
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases
-        self.fields["school"].queryset = schools
+        field_of(self, "case", forms.ModelChoiceField).queryset = cases
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
         if owners is None:
             del self.fields["brugfiguur"]
         else:
-            self.fields["brugfiguur"].queryset = User.objects.filter(pk__in=[o.pk for o in owners]).order_by(
-                "first_name", "last_name", "username"
-            )
+            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
+                pk__in=[o.pk for o in owners]
+            ).order_by("first_name", "last_name", "username")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("starts_at"), data.get("ends_at")
         if start is not None and end is not None and end <= start:
             self.add_error("ends_at", _("The end must come after the start."))
@@ -167,16 +169,17 @@ class PresenceDayForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.serves = serves  # serves(brugfiguur, school) -> bool
-        self.fields["school"].queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
         if owners is None:
             del self.fields["brugfiguur"]
         else:
-            self.fields["brugfiguur"].queryset = User.objects.filter(pk__in=[o.pk for o in owners]).order_by(
-                "first_name", "last_name", "username"
-            )
+            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
+                pk__in=[o.pk for o in owners]
+            ).order_by("first_name", "last_name", "username")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The last day cannot lie before the first."))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import AgreedAction, FamilyMember, Goal, HelpQuestion, LifeDomain, YoungPerson
 from brugwerk.core.forms import ModelForm
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
 
@@ -31,8 +32,8 @@ class YoungPersonForm(ModelForm):
         self, *args: Any, schools: QuerySet[School], municipalities: QuerySet[Municipality], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["municipality"].queryset = municipalities
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
 
 
 class FamilyMemberForm(ModelForm):
@@ -53,7 +54,7 @@ class HelpQuestionForm(ModelForm):
 
     def __init__(self, *args: Any, life_domains: QuerySet[LifeDomain], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["life_domain"].queryset = life_domains
+        field_of(self, "life_domain", forms.ModelChoiceField).queryset = life_domains
 
 
 class GoalForm(ModelForm):
@@ -67,7 +68,8 @@ class GoalForm(ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, target = data.get("start_date"), data.get("target_date")
         if start and target and target < start:
             self.add_error("target_date", _("The target date cannot lie before the start date."))
@@ -83,7 +85,7 @@ class AgreedActionForm(ModelForm):
 
     def __init__(self, *args: Any, goals: QuerySet[Goal], team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = goals
-        self.fields["goal"].empty_label = _("(no particular goal)")
-        self.fields["owner_user"].queryset = team
-        self.fields["owner_user"].empty_label = "–"
+        field_of(self, "goal", forms.ModelChoiceField).queryset = goals
+        field_of(self, "goal", forms.ModelChoiceField).empty_label = _("(no particular goal)")
+        field_of(self, "owner_user", forms.ModelChoiceField).queryset = team
+        field_of(self, "owner_user", forms.ModelChoiceField).empty_label = "–"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.cases.models import ContactMoment, ContactType, ContactWith, LifeDomain, YoungPerson
 from brugwerk.cases.selectors.contacts import SchoolChoices
 from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import DateInput, add_service_errors
 from brugwerk.regions.models import School
 
@@ -49,10 +50,10 @@ class CardsMixin:
     on every input."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
-        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]
+        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]  # a mixin: the widget after it takes choices
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        option = super().create_option(*args, **kwargs)  # type: ignore[misc]  # mixin before a ChoiceWidget
         option["attrs"].pop("class", None)
         return option
 
@@ -102,12 +103,12 @@ class ContactMomentFields(forms.Form):
     def __init__(self, *args: Any, default_type: str = "", contact_types: list | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if contact_types is not None:
-            self.fields["contact_type"].choices = contact_types
+            field_of(self, "contact_type", forms.ChoiceField).choices = contact_types
         now = now_rounded()
         self.fields["occurred_on"].initial = now.date()
         self.fields["occurred_time"].initial = now.time()
         self.fields["with_whom"].initial = [ContactWith.YOUNG_PERSON]
-        if default_type in dict(self.fields["contact_type"].choices):
+        if default_type in dict(field_of(self, "contact_type", forms.ChoiceField).choices):
             self.fields["contact_type"].initial = default_type
 
     def occurred_at(self) -> datetime.datetime | None:
@@ -234,10 +235,10 @@ class LowThresholdContactForm(ContactMomentFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.schools = {str(school.pk): school for school in [*schools.served, *schools.others]}
-        self.fields["school"].choices = _school_choices(schools)
+        field_of(self, "school", forms.ChoiceField).choices = _school_choices(schools)
         if schools.today is not None:
             self.fields["school"].initial = str(schools.today.pk)
-        self.fields["life_domain"].queryset = life_domains
+        field_of(self, "life_domain", forms.ModelChoiceField).queryset = life_domains
 
     def clean_first_name(self) -> str:
         name = " ".join((self.cleaned_data.get("first_name") or "").split())
@@ -325,9 +326,9 @@ class ConvertToCaseForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contacts"].queryset = contacts
-        self.fields["young_person"].queryset = young_people
-        self.fields["school"].queryset = schools
+        field_of(self, "contacts", forms.ModelChoiceField).queryset = contacts
+        field_of(self, "young_person", forms.ModelChoiceField).queryset = young_people
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
 
     def clean_contacts(self) -> list[ContactMoment]:
         contacts = list(self.cleaned_data["contacts"])
@@ -340,7 +341,8 @@ class ConvertToCaseForm(forms.Form):
         return contacts
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("young_person") is None:
             for name in ("first_name", "last_name"):
                 if name in data and not (data.get(name) or "").strip():

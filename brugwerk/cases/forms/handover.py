@@ -23,6 +23,7 @@ from brugwerk.cases.models import (
     ShareableField,
 )
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.regions.forms import DateInput
 
@@ -58,7 +59,7 @@ class ConsentForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = organisations
         self.fields["given_by"].help_text = gettext(
             "From the age of %(age)d a young person is presumed able to consent for themselves."
         ) % {"age": CONSENT_AGE}
@@ -75,8 +76,17 @@ class CoveredFieldsWidget(forms.CheckboxSelectMultiple):
         super().__init__(*args, **kwargs)
         self.covered = frozenset(covered)
 
-    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int, **kwargs: Any) -> dict:
-        option = super().create_option(name, value, label, selected, index, **kwargs)
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         if value not in self.covered:
             option["attrs"]["disabled"] = True
             option["label"] = _("%(field)s (not covered by the consent)") % {"field": label}
@@ -112,7 +122,7 @@ class ReferralOutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consent = consent
         self.contact_points = {point.pk: point for point in [*for_school, *others]}
-        field = self.fields["contact_point"]
+        field = field_of(self, "contact_point", forms.ChoiceField)
         if self.contact_points:
             choices: list[Any] = [("", _("Choose a contact point"))]
             if for_school:
@@ -124,7 +134,7 @@ class ReferralOutForm(forms.Form):
             field.choices = [("", _("The organisation's general address (it has no fixed contact point)"))]
             field.required = False
         self.fields["shared_fields"].widget = CoveredFieldsWidget(covered=covered)
-        self.fields["shared_fields"].widget.choices = self.fields["shared_fields"].choices
+        self.fields["shared_fields"].widget.choices = field_of(self, "shared_fields", forms.ChoiceField).choices
 
     def clean_contact_point(self) -> ContactPoint | None:
         pk = self.cleaned_data.get("contact_point")
@@ -136,8 +146,13 @@ def _option(point: ContactPoint) -> tuple[int, str]:
     return point.pk, f"{point.person_name} ({detail})" if detail else point.person_name
 
 
+class ConsentChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _consent_label(obj)
+
+
 class HandoverExportForm(forms.Form):
-    consent = ModelChoiceField(
+    consent = ConsentChoiceField(
         label=_("Consent for the handover summary"),
         queryset=Consent.objects.none(),
         empty_label=None,
@@ -146,8 +161,7 @@ class HandoverExportForm(forms.Form):
 
     def __init__(self, *args: Any, consents: QuerySet[Consent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = consents
-        self.fields["consent"].label_from_instance = _consent_label
+        field_of(self, "consent", forms.ModelChoiceField).queryset = consents
 
 
 def _consent_label(consent: Consent) -> str:

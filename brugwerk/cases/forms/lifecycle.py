@@ -14,6 +14,7 @@ from brugwerk.accounts.models import User
 from brugwerk.cases.forms.contacts import CASE_CONTACT_TYPES, ChoiceCards, ContactMomentFields, NoteVisibilityMixin
 from brugwerk.cases.models import CloseReason, ShareKind
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
@@ -40,7 +41,7 @@ class AssignLeadForm(forms.Form):
 
     def __init__(self, *args: Any, brugfiguren: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = brugfiguren
+        field_of(self, "lead", forms.ModelChoiceField).queryset = brugfiguren
 
 
 class TransferForm(forms.Form):
@@ -60,8 +61,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, schools: QuerySet[School], brugfiguren: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_school"].queryset = schools
-        self.fields["to_lead"].queryset = brugfiguren
+        field_of(self, "to_school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "to_lead", forms.ModelChoiceField).queryset = brugfiguren
 
 
 class ShareForm(forms.Form):
@@ -77,7 +78,7 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args: Any, brugfiguren: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = brugfiguren
+        field_of(self, "user", forms.ModelChoiceField).queryset = brugfiguren
         self.fields["kind"].initial = ShareKind.CO_GUIDANCE
         self.fields["starts_on"].initial = timezone.localdate()
 

@@ -16,6 +16,7 @@ from brugwerk.cases.models import LifeDomain, Referral, Urgency, YoungPerson
 from brugwerk.cases.selectors.referrals import Referrer
 from brugwerk.cases.services.referrals import MAX_PRIORITY
 from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School, Zone
@@ -66,18 +67,18 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, referrer: Referrer, life_domains: QuerySet[LifeDomain], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.referrer = referrer
-        self.fields["life_domains"].queryset = life_domains
+        field_of(self, "life_domains", forms.ModelChoiceField).queryset = life_domains
         if referrer.school_fixed is not None:
             del self.fields["school"]
         else:
-            self.fields["school"].queryset = referrer.schools
+            field_of(self, "school", forms.ModelChoiceField).queryset = referrer.schools
         if referrer.kind == Referrer.SCHOOL:
             self.fields["already_tried"].label = _("What has the school already tried?")
             if "school" in self.fields:  # a school contact of several schools chooses one of them
                 self.fields["school"].required = True
-                self.fields["school"].empty_label = None
+                field_of(self, "school", forms.ModelChoiceField).empty_label = None
         if referrer.kind == Referrer.PARTNER and referrer.organisation_fixed is None:
-            self.fields["organisation"].queryset = referrer.organisations.order_by("name")
+            field_of(self, "organisation", forms.ModelChoiceField).queryset = referrer.organisations.order_by("name")
         else:
             del self.fields["organisation"]
 
@@ -103,7 +104,7 @@ def _person_label(person: YoungPerson) -> str:
     parts = [str(person)]
     if person.birth_date:
         parts.append(_("born %(date)s") % {"date": date_format(person.birth_date, "SHORT_DATE_FORMAT")})
-    if person.school_id:
+    if person.school is not None:
         parts.append(person.school.name)
     label = ", ".join(parts)
     if getattr(person, "has_open_case", False):
@@ -134,13 +135,13 @@ class AcceptForm(forms.Form):
     ) -> None:
         kwargs.setdefault("prefix", "accept")
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = leads
+        field_of(self, "lead", forms.ModelChoiceField).queryset = leads
         self.duplicates = {str(person.pk): person for person in duplicates}
         if not duplicates:
             del self.fields["young_person"]
         else:
             name = f"{referral.pupil_first_name} {referral.pupil_last_name}"
-            self.fields["young_person"].choices = [
+            field_of(self, "young_person", forms.ChoiceField).choices = [
                 (NEW_YOUNG_PERSON, _("A new young person: create %(name)s") % {"name": name}),
                 *[(pk, _person_label(person)) for pk, person in self.duplicates.items()],
             ]
@@ -189,8 +190,8 @@ class WaitingListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, schools: QuerySet[School], zones: QuerySet[Zone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["zone"].queryset = zones
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
+        field_of(self, "zone", forms.ModelChoiceField).queryset = zones
 
     def values(self) -> tuple[School | None, Zone | None]:
         self.is_valid()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.cases.models import CaseStatus
 from brugwerk.cases.selectors.search import CaseFilter
 from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.types import field_of
 from brugwerk.regions.forms import choice_with_blank
 from brugwerk.regions.models import School
 
@@ -32,7 +33,7 @@ class CaseSearchForm(forms.Form):
 
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
 
     def filters(self) -> CaseFilter:
         self.is_valid()

@@ -187,7 +187,7 @@ class ShareKind(models.TextChoices):
     STAND_IN = "stand_in", _("stand-in during absence")
 
 
-class CaseShareQuerySet(models.QuerySet):
+class CaseShareQuerySet(models.QuerySet["CaseShare"]):
     def active_on(self, day: datetime.date) -> CaseShareQuerySet:
         """Shares in force on `day`: started, not ended, not revoked."""
         return self.filter(
@@ -218,6 +218,9 @@ class CaseShare(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = CaseShareQuerySet.as_manager()
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_revoke: bool
 
     class Meta:
         ordering = ["starts_on", "pk"]
@@ -280,6 +283,9 @@ class Goal(models.Model):
     start_date = models.DateField(_("start date"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    agreed_actions: list[AgreedAction]
 
     class Meta:
         ordering = ["start_date", "pk"]

@@ -119,6 +119,9 @@ class Appointment(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     location = models.CharField(_("where"), max_length=200, blank=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    visible_case: Case | None
+
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("appointment")

@@ -27,6 +27,9 @@ class SavedFilter(models.Model):
     query = models.JSONField(_("filter"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    url: str
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("saved filter")

@@ -35,7 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import Role
+from brugwerk.accounts.models import Role, User
 from brugwerk.audit.services import Actor, record_view
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
@@ -96,7 +96,7 @@ def _feedback_due_before(region: Region, today: datetime.date) -> datetime.datet
 
 
 def possible_duplicates(
-    *, user: Any, region: Region, first_name: str, last_name: str, birth_date: datetime.date | None
+    *, user: User, region: Region, first_name: str, last_name: str, birth_date: datetime.date | None
 ) -> QuerySet[YoungPerson]:
     """Young people of the region the user may see with the same name and date of birth: shown
     before a new young person is created, never a reason to refuse."""
@@ -115,7 +115,7 @@ def possible_duplicates(
 
 
 def cases_visible_to(
-    *, user: Any, region: Region, status: str | None = None, query: str = ""
+    *, user: User, region: Region, status: str | None = None, query: str = ""
 ) -> QuerySet[Case]:
     """The cases of `region` the user may see, searchable by the young person's name and the school."""
     cases = scope(user, Case).filter(region=region)
@@ -132,7 +132,7 @@ def cases_visible_to(
     )
 
 
-def case_file_get(*, user: Any, pk: Any, actor: Actor | None = None) -> Case:
+def case_file_get(*, user: User, pk: Any, actor: Actor | None = None) -> Case:
     """One case file, recorded in the audit trail as read by `actor` (the request's actor in views)."""
     case = get_object_or_404(
         user,
@@ -149,17 +149,17 @@ def case_file_get(*, user: Any, pk: Any, actor: Actor | None = None) -> Case:
 # --- Contact moments and private notes ------------------------------------------------------------
 
 
-def contact_note_visible(*, user: Any, contact: ContactMoment) -> bool:
+def contact_note_visible(*, user: User, contact: ContactMoment) -> bool:
     """A private note is readable by its author only; other notes by whoever sees the contact."""
     if not can(user, Action.VIEW, contact):
         return False
-    return not contact.note_private or contact.brugfiguur_id == getattr(user, "pk", None)
+    return not contact.note_private or contact.brugfiguur_id == user.pk
 
 
-def _with_visible_notes(contacts: QuerySet[ContactMoment], user: Any) -> QuerySet[ContactMoment]:
+def _with_visible_notes(contacts: QuerySet[ContactMoment], user: User) -> QuerySet[ContactMoment]:
     """`visible_note` holds the note, or "" for somebody else's private note; the note itself is not
     even read from the database (templates show `visible_note`)."""
-    hidden = Q(note_private=True) & ~Q(brugfiguur_id=getattr(user, "pk", None))
+    hidden = Q(note_private=True) & ~Q(brugfiguur_id=user.pk)
     return contacts.defer("note").annotate(
         visible_note=CaseWhen(When(hidden, then=Value("")), default=F("note"), output_field=CharField()),
         note_hidden=CaseWhen(When(hidden, then=Value(1)), default=Value(0), output_field=IntegerField()),
@@ -167,7 +167,7 @@ def _with_visible_notes(contacts: QuerySet[ContactMoment], user: Any) -> QuerySe
 
 
 def contacts_visible_to(
-    *, user: Any, region: Region, case: Case | None = None, without_case: bool = False
+    *, user: User, region: Region, case: Case | None = None, without_case: bool = False
 ) -> QuerySet[ContactMoment]:
     """Contacts of the region the user may see (of one case, or only the low-threshold ones),
     newest first, with private notes of others blanked."""
@@ -192,7 +192,7 @@ class TimelineItem:
     note: str = ""  # a contact's note as the user may read it
 
 
-def case_timeline(*, user: Any, case: Case) -> list[TimelineItem]:
+def case_timeline(*, user: User, case: Case) -> list[TimelineItem]:
     """Everything that happened in a case, newest first. Private notes of others are left out."""
     if not scope(user, Case).filter(pk=case.pk).exists():
         raise Http404
@@ -244,7 +244,7 @@ class WaitingItem:
 
 
 def waiting_list(
-    *, user: Any, region: Region, school: School | None = None, zone: Zone | None = None,
+    *, user: User, region: Region, school: School | None = None, zone: Zone | None = None,
     today: datetime.date | None = None,
 ) -> list[WaitingItem]:
     """Referrals not yet decided on (received or queued), by priority, then urgency, then the longest
@@ -285,12 +285,12 @@ class CaseloadRow:
     cases_per_fte: Decimal
 
 
-def caseload(*, user: Any, region: Region) -> list[CaseloadRow]:
+def caseload(*, user: User, region: Region) -> list[CaseloadRow]:
     """Open cases per active brugfiguur of the pool, and per FTE: for the coordinator the whole pool,
     for a brugfiguur their own row. One query."""
     members = scope(user, PoolMember).filter(region=region, active=True)
     if not principal_of(user).has_role(region.pk, {Role.COORDINATOR}):
-        members = members.filter(user_id=getattr(user, "pk", None))
+        members = members.filter(user_id=user.pk)
     open_cases = (
         scope(user, Case)
         .filter(region=region, status=CaseStatus.OPEN, lead_id=OuterRef("user_id"))
@@ -321,7 +321,7 @@ class OverdueReferral:
     working_days: int  # since it was sent
 
 
-def overdue_feedback(*, user: Any, region: Region, today: datetime.date | None = None) -> list[OverdueReferral]:
+def overdue_feedback(*, user: User, region: Region, today: datetime.date | None = None) -> list[OverdueReferral]:
     """Referrals out of the cases the user guides or coordinates that have had no feedback for more
     than the region's number of working days (Monday to Friday)."""
     today = today or timezone.localdate()
@@ -342,7 +342,7 @@ def overdue_feedback(*, user: Any, region: Region, today: datetime.date | None =
     ]
 
 
-def inactive_cases(*, user: Any, region: Region, today: datetime.date | None = None) -> QuerySet[Case]:
+def inactive_cases(*, user: User, region: Region, today: datetime.date | None = None) -> QuerySet[Case]:
     """Open cases the user sees without any contact for more than the region's number of days
     (counted from the opening when there was no contact yet); `last_contact_at` is annotated."""
     today = today or timezone.localdate()
@@ -378,7 +378,7 @@ class ReferralStatusRow:
     refusal_reason: str
 
 
-def referrals_of_referrer(*, user: Any) -> list[ReferralStatusRow]:
+def referrals_of_referrer(*, user: User) -> list[ReferralStatusRow]:
     """The referrals the user made, and, for a school contact, those their school made."""
     principal = principal_of(user)
     school_ids = frozenset().union(*principal.schools.values()) if principal.schools else frozenset()
@@ -426,7 +426,7 @@ class PartnerReferral:
     feedback: list[PartnerFeedback] = field(default_factory=list)
 
 
-def _partner_rows(user: Any, **lookup: Any) -> list[PartnerReferral]:
+def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
     principal = principal_of(user)
     addressed = Q(pk__in=[])
     for region_id, organisation_ids in principal.organisations.items():
@@ -474,12 +474,12 @@ def partner_row(r: ReferralOut, *, feedback: list[PartnerFeedback], today: datet
     )
 
 
-def partner_referrals(*, user: Any) -> list[PartnerReferral]:
+def partner_referrals(*, user: User) -> list[PartnerReferral]:
     """The referrals addressed to the partner's organisation(s) whose consent stands."""
     return _partner_rows(user)
 
 
-def partner_referral_get(*, user: Any, referral_out_id: Any) -> PartnerReferral:
+def partner_referral_get(*, user: User, referral_out_id: Any) -> PartnerReferral:
     try:
         pk = int(referral_out_id)
     except (TypeError, ValueError):

@@ -26,7 +26,7 @@ FEED_DAYS_AHEAD = 180
 # --- Whose agenda ------------------------------------------------------------------------------------
 
 
-def agenda_owners(*, user: Any, region: Region) -> list[User]:
+def agenda_owners(*, user: User, region: Region) -> list[User]:
     """The brugfiguren of `region` whose agenda `user` may open and plan in: for the coordinator the
     whole pool (everyone with a brugfiguur role there), for a brugfiguur themselves. Asked of the
     policy as "may this user plan in their agenda?", so it cannot differ from what the services allow."""
@@ -37,7 +37,7 @@ def agenda_owners(*, user: Any, region: Region) -> list[User]:
     return [p for p in people if can(user, Action.CREATE, Appointment(region=region, brugfiguur=p))]
 
 
-def plans_for_pool(*, user: Any, region: Region) -> bool:
+def plans_for_pool(*, user: User, region: Region) -> bool:
     """Does `user` plan for the whole pool of `region` (and so choose whose agenda to plan in)?"""
     return can(user, Action.CREATE, Appointment, region=region)
 
@@ -81,7 +81,7 @@ class AgendaWeek:
         return self.monday + datetime.timedelta(days=6)
 
 
-def _presence_in(user: Any, region: Region, owners: list[User], first: datetime.date, last: datetime.date):
+def _presence_in(user: User, region: Region, owners: list[User], first: datetime.date, last: datetime.date):
     return (
         scope(user, PresenceDay)
         .filter(region=region, brugfiguur__in=owners, valid_from__lte=last)
@@ -91,13 +91,13 @@ def _presence_in(user: Any, region: Region, owners: list[User], first: datetime.
     )
 
 
-def _allowed_ids(user: Any, model: type, action: Action, ids: Any) -> set[int]:
+def _allowed_ids(user: User, model: type, action: Action, ids: Any) -> set[int]:
     if not ids:
         return set()
     return set(scope(user, model, action).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _mark_rights(user: Any, model: type, records: list[Any]) -> None:
+def _mark_rights(user: User, model: type, records: list[Any]) -> None:
     """Whether the user may change or delete each record, in one query per action (asking `can` of
     each record would cost a query per record)."""
     ids = [r.pk for r in records]
@@ -108,7 +108,7 @@ def _mark_rights(user: Any, model: type, records: list[Any]) -> None:
         record.can_delete = record.pk in may_delete
 
 
-def _mark_visible_cases(user: Any, appointments: list[Appointment]) -> None:
+def _mark_visible_cases(user: User, appointments: list[Appointment]) -> None:
     """`visible_case` is the appointment's case when the user may see that case, else None: an
     appointment shows whose case it is only to those who may open it."""
     case_ids = {a.case_id for a in appointments if a.case_id}
@@ -117,7 +117,7 @@ def _mark_visible_cases(user: Any, appointments: list[Appointment]) -> None:
         appointment.visible_case = appointment.case if appointment.case_id in visible else None
 
 
-def agenda_week(*, user: Any, region: Region, monday: datetime.date, owners: list[User]) -> AgendaWeek:
+def agenda_week(*, user: User, region: Region, monday: datetime.date, owners: list[User]) -> AgendaWeek:
     """The week from `monday` of the agendas of `owners` (see `agenda_owners`): for each day the
     schools they are at and their appointments (an appointment over several days shows on each).
     A fixed number of queries."""
@@ -150,7 +150,7 @@ def agenda_week(*, user: Any, region: Region, monday: datetime.date, owners: lis
     return AgendaWeek(monday=monday, days=days, appointments=appointments, presence_days=presence_days)
 
 
-def presence_rules(*, user: Any, region: Region, owners: list[User], today: datetime.date) -> list[PresenceDay]:
+def presence_rules(*, user: User, region: Region, owners: list[User], today: datetime.date) -> list[PresenceDay]:
     """The weekly presence days of `owners` that hold today or start later (ended ones are history),
     with whether the user may end or delete each."""
     days = list(
@@ -167,7 +167,7 @@ def presence_rules(*, user: Any, region: Region, owners: list[User], today: date
 # --- Choices in the forms ----------------------------------------------------------------------------
 
 
-def appointment_case_choices(*, user: Any, region: Region, include: Any = None) -> QuerySet[Case]:
+def appointment_case_choices(*, user: User, region: Region, include: Any = None) -> QuerySet[Case]:
     """The open cases of `region` the user may see, to link an appointment to (and `include`, the
     case it is linked to already, even when closed)."""
     condition = Q(status=CaseStatus.OPEN)
@@ -182,7 +182,7 @@ def appointment_case_choices(*, user: Any, region: Region, include: Any = None) 
     )
 
 
-def served_schools(*, user: Any, region: Region, owners: list[User]) -> QuerySet[School]:
+def served_schools(*, user: User, region: Region, owners: list[User]) -> QuerySet[School]:
     """The schools of `region` that one of `owners` serves in the pool (a presence day is only at a
     school its brugfiguur serves)."""
     members = PoolMember.objects.filter(region=region, user__in=owners, active=True)
@@ -196,13 +196,13 @@ def serves_school(*, region: Region, brugfiguur: User, school: School) -> bool:
 # --- The calendar feed -------------------------------------------------------------------------------
 
 
-def calendar_feed_of(*, user: Any) -> CalendarFeed | None:
+def calendar_feed_of(*, user: User) -> CalendarFeed | None:
     """The user's own calendar feed, if they made one."""
-    return scope(user, CalendarFeed).filter(user_id=getattr(user, "pk", None)).first()
+    return scope(user, CalendarFeed).filter(user_id=user.pk).first()
 
 
-def may_have_calendar_feed(*, user: Any) -> bool:
-    return can(user, Action.CREATE, CalendarFeed(user_id=getattr(user, "pk", None)))
+def may_have_calendar_feed(*, user: User) -> bool:
+    return can(user, Action.CREATE, CalendarFeed(user_id=user.pk))
 
 
 def calendar_feed_by_token(token: str) -> CalendarFeed | None:

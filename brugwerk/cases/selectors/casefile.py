@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -34,6 +34,9 @@ from brugwerk.cases.models import (
     age_on,
 )
 from brugwerk.cases.selectors import TimelineItem, case_timeline, subtract_working_days
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 WAITING_FOR_FEEDBACK = (ReferralOutStatus.SENT, ReferralOutStatus.ACKNOWLEDGED)
 RECENT_EVENTS = 20  # the timeline shows these at once, the older ones folded away
@@ -102,7 +105,7 @@ def _action_order(action: AgreedAction) -> tuple:
     return (action.done_at is not None, action.due_date or datetime.date.max, action.pk)
 
 
-def case_file(*, user: Any, case: Case, today: datetime.date | None = None) -> CaseFile:
+def case_file(*, user: User, case: Case, today: datetime.date | None = None) -> CaseFile:
     """The whole case file of `case` as `user` may see it. `case` comes from `case_file_get` (which
     checked the access and recorded the view). Private notes of others are blank in the timeline."""
     today = today or timezone.localdate()
@@ -179,7 +182,7 @@ def case_file(*, user: Any, case: Case, today: datetime.date | None = None) -> C
     return result
 
 
-def case_file_permissions(*, user: Any, case: Case, file: CaseFile | None = None) -> CaseFilePermissions:
+def case_file_permissions(*, user: User, case: Case, file: CaseFile | None = None) -> CaseFilePermissions:
     """What `user` may do with the case, asked of the access policy once per kind of thing (every
     record of one kind in a case follows the same rule, so the answer does not grow with the case).
     A closed case is read-only: only reopening and withdrawing a consent stay possible."""

@@ -5,7 +5,7 @@ contact they register most). Every read starts from `access.scope`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -16,12 +16,15 @@ from brugwerk.cases.selectors import contacts_visible_to
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def own_low_threshold_contacts(*, user: Any, region: Region, first_name: str = "") -> QuerySet[ContactMoment]:
+
+def own_low_threshold_contacts(*, user: User, region: Region, first_name: str = "") -> QuerySet[ContactMoment]:
     """The user's own contacts without a case in `region`, newest first; only those with this first
     name (any case) when one is given. Private notes are the user's own, so `visible_note` holds them."""
     contacts = contacts_visible_to(user=user, region=region, without_case=True).filter(
-        brugfiguur_id=getattr(user, "pk", None)
+        brugfiguur_id=user.pk
     )
     first_name = (first_name or "").strip()
     if first_name:
@@ -29,12 +32,12 @@ def own_low_threshold_contacts(*, user: Any, region: Region, first_name: str = "
     return contacts
 
 
-def last_contact_type(*, user: Any, region: Region, with_case: bool) -> str:
+def last_contact_type(*, user: User, region: Region, with_case: bool) -> str:
     """The kind of contact the user registered last (on a case, or without one): the sensible
     default for the next one."""
     return (
         scope(user, ContactMoment)
-        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), case__isnull=not with_case)
+        .filter(region=region, brugfiguur_id=user.pk, case__isnull=not with_case)
         .order_by("-created_at", "-pk")
         .values_list("contact_type", flat=True)
         .first()
@@ -49,9 +52,9 @@ class SchoolChoices:
     today: School | None  # where the user has a presence day today, else their only school
 
 
-def contact_school_choices(*, user: Any, region: Region) -> SchoolChoices:
+def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:
     """The schools of `region` for a contact, the ones the user serves first. Two queries."""
-    user_id = getattr(user, "pk", None)
+    user_id = user.pk
     serves = PoolMember.objects.filter(
         region=region, user_id=user_id, active=True, schools=OuterRef("pk")
     )
@@ -73,11 +76,11 @@ def contact_school_choices(*, user: Any, region: Region) -> SchoolChoices:
     return SchoolChoices(served=served, others=[s for s in schools if not s.served], today=default)
 
 
-def life_domains_in_use(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
+def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
     return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
-def young_people_without_open_case(*, user: Any, region: Region) -> QuerySet[YoungPerson]:
+def young_people_without_open_case(*, user: User, region: Region) -> QuerySet[YoungPerson]:
     """Young people the user may see who have no open case: a low-threshold contact can become a new
     case of one of them (someone the user guided before)."""
     return (

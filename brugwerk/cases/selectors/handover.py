@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,8 +17,11 @@ from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.network.selectors import contact_points_for, contact_points_of
 from brugwerk.regions.models import School
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def case_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Case:
+
+def case_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Case:
     """One case the user may see (404 otherwise), with what the handover pages show of it. Not
     audited here: the page records what it shows."""
     return get_object_or_404(
@@ -33,7 +36,7 @@ def case_school(case: Case) -> School | None:
     return case.school or case.young_person.school
 
 
-def standing_consents(*, user: Any, case: Case, purpose: str) -> QuerySet[Consent]:
+def standing_consents(*, user: User, case: Case, purpose: str) -> QuerySet[Consent]:
     """The consents of the case for `purpose` that have not been withdrawn, newest first: nothing
     can be shared under any other."""
     return (
@@ -44,7 +47,7 @@ def standing_consents(*, user: Any, case: Case, purpose: str) -> QuerySet[Consen
     )
 
 
-def consent_of_case(*, user: Any, case: Case, pk: Any) -> Consent:
+def consent_of_case(*, user: User, case: Case, pk: Any) -> Consent:
     """A consent of this case, standing or withdrawn (the service says why a withdrawn one cannot
     be used); 404 for anything else, also for an id that is not a number."""
     try:
@@ -56,7 +59,7 @@ def consent_of_case(*, user: Any, case: Case, pk: Any) -> Consent:
     )
 
 
-def consent_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Consent:
+def consent_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Consent:
     return get_object_or_404(
         user,
         Consent.objects.select_related("case__young_person", "case__region", "organisation", "withdrawn_by"),
@@ -65,7 +68,7 @@ def consent_get(*, user: Any, pk: Any, action: Action = Action.VIEW) -> Consent:
     )
 
 
-def referrals_under(*, user: Any, consent: Consent) -> QuerySet[ReferralOut]:
+def referrals_under(*, user: User, consent: Consent) -> QuerySet[ReferralOut]:
     """The referrals out that shared under this consent (what a partner stops seeing when it is
     withdrawn)."""
     return (
@@ -89,7 +92,7 @@ class ContactPointChoices:
         return [*self.for_school, *self.others]
 
 
-def recipient_contact_points(*, user: Any, case: Case, organisation: PartnerOrganisation) -> ContactPointChoices:
+def recipient_contact_points(*, user: User, case: Case, organisation: PartnerOrganisation) -> ContactPointChoices:
     school = case_school(case)
     first = contact_points_for(user=user, school=school, organisation=organisation) if school else []
     first_ids = {point.pk for point in first}
@@ -103,7 +106,7 @@ class TeamReferral:
     feedback: list[ReferralFeedback] = field(default_factory=list)
 
 
-def referral_out_for_team(*, user: Any, pk: Any) -> TeamReferral:
+def referral_out_for_team(*, user: User, pk: Any) -> TeamReferral:
     """One referral out as the guidance team and the coordinator see it, with its feedback. A
     partner, who may see the referral itself, does not see the case behind it: 404 for them."""
     referrals = ReferralOut.objects.filter(case__in=scope(user, Case)).select_related(

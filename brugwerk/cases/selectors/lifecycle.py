@@ -15,7 +15,7 @@ from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
 
-def case_for_page(*, user: Any, pk: Any) -> Case:
+def case_for_page(*, user: User, pk: Any) -> Case:
     """A case the user sees, with what its lifecycle pages show; 404 when missing or not theirs to
     see. The page records the view once it knows it will show the case."""
     return get_object_or_404(
@@ -23,7 +23,7 @@ def case_for_page(*, user: Any, pk: Any) -> Case:
     )
 
 
-def brugfiguren_of(*, user: Any, region: Region) -> QuerySet[User]:
+def brugfiguren_of(*, user: User, region: Region) -> QuerySet[User]:
     """The active brugfiguren of the region's pool (who can lead a case or have it shared with
     them), by name. Starts from the pool as the user may see it."""
     pool = scope(user, PoolMember).filter(region=region, active=True).values("user_id")
@@ -40,24 +40,21 @@ def brugfiguren_of(*, user: Any, region: Region) -> QuerySet[User]:
     )
 
 
-def transfer_schools(*, user: Any, case: Case) -> QuerySet[School]:
+def transfer_schools(*, user: User, case: Case) -> QuerySet[School]:
     """The other schools of the case's region, each with the active pool members serving it
     (`pool_members`), to show who would take the case over. Two queries."""
     serving = scope(user, PoolMember).filter(active=True).select_related("user").order_by("user__first_name")
-    return (
-        scope(user, School)
-        .filter(region_id=case.region_id)
-        .exclude(pk=case.school_id)
-        .prefetch_related(Prefetch("pool_members", queryset=serving))
-        .order_by("name", "pk")
-    )
+    schools = scope(user, School).filter(region_id=case.region_id)
+    if case.school_id is not None:
+        schools = schools.exclude(pk=case.school_id)
+    return schools.prefetch_related(Prefetch("pool_members", queryset=serving)).order_by("name", "pk")
 
 
-def current_shares(*, user: Any, case: Case) -> list[CaseShare]:
+def current_shares(*, user: User, case: Case) -> list[CaseShare]:
     """The case's shares that are in force or still to come (not revoked, not ended), with
     `can_revoke` left to the page."""
     return list(
-        scope(user, CaseShare)
+        scope(user, CaseShare.objects.all())
         .filter(case=case)
         .not_over(timezone.localdate())
         .select_related("user", "granted_by")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from brugwerk.access import Action, can, principal_of, scope
-from brugwerk.accounts.models import Role
+from brugwerk.accounts.models import Role, User
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -58,7 +57,7 @@ def _count(queryset: QuerySet) -> Coalesce:
 # --- The pool's caseload -----------------------------------------------------------------------------
 
 
-def may_see_pool_caseload(*, user: Any, region: Region | None) -> bool:
+def may_see_pool_caseload(*, user: User, region: Region | None) -> bool:
     """The caseload of every bridge figure is for whoever moves cases between them in the region (a
     transfer to another lead), asked of the policy: the coordinator."""
     return region is not None and can(user, Action.CREATE, CaseTransfer, region=region)
@@ -93,7 +92,7 @@ class PoolCaseload:
     month_start: datetime.date | None = None
 
 
-def pool_caseload(*, user: Any, region: Region, today: datetime.date | None = None) -> PoolCaseload:
+def pool_caseload(*, user: User, region: Region, today: datetime.date | None = None) -> PoolCaseload:
     """The coordinator's overview of the pool (empty for anyone else); six queries."""
     if not may_see_pool_caseload(user=user, region=region):
         return PoolCaseload()
@@ -196,7 +195,7 @@ def _by_label(group: WaitingGroup) -> tuple[bool, str]:
     return group.label == "", group.label.lower()
 
 
-def waiting_summary(*, user: Any, region: Region, today: datetime.date | None = None) -> WaitingSummary:
+def waiting_summary(*, user: User, region: Region, today: datetime.date | None = None) -> WaitingSummary:
     """The referrals the user sees that wait for a decision (received or queued), counted per school
     and per zone (the zone of the school's municipality today), with the longest waiting time. Counts
     only, no pupil's name; two queries."""
@@ -265,7 +264,7 @@ class CaseworkFigures:
 FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
 
 
-def casework_figures(*, user: Any, region: Region, today: datetime.date | None = None) -> CaseworkFigures | None:
+def casework_figures(*, user: User, region: Region, today: datetime.date | None = None) -> CaseworkFigures | None:
     """Totals of the region's casework that name nobody, for its policy makers and its coordinator
     (None for anyone else). Policy makers see no casework record (docs/access.md), so these counts
     are made over the region's records without the record-level policy, and only counts leave this

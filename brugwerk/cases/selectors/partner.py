@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -17,26 +17,29 @@ from brugwerk.cases.models import ReferralOut
 from brugwerk.cases.selectors import PartnerReferral, _partner_rows, partner_referral_get, partner_row
 from brugwerk.regions.models import Region
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def is_partner_in(*, user: Any, region: Region) -> bool:
+
+def is_partner_in(*, user: User, region: Region) -> bool:
     """Whether the user is the contact of a partner organisation in `region`: the inbox exists for
     them only (for anyone else it is a page that does not exist)."""
     return bool(principal_of(user).organisations.get(region.pk))
 
 
-def partner_inbox(*, user: Any, region: Region) -> list[PartnerReferral]:
+def partner_inbox(*, user: User, region: Region) -> list[PartnerReferral]:
     """The referrals addressed to the user's organisation(s) in `region` whose consent stands,
     newest first. Three queries, however many referrals there are."""
     return _partner_rows(user, case__region_id=region.pk)
 
 
-def partner_referral(*, user: Any, pk: Any) -> PartnerReferral:
+def partner_referral(*, user: User, pk: Any) -> PartnerReferral:
     """One referral as the partner sees it; 404 when it is not addressed to their organisation or
     its consent was withdrawn."""
     return partner_referral_get(user=user, referral_out_id=pk)
 
 
-def partner_referral_record(*, user: Any, pk: Any, action: Action = Action.VIEW) -> ReferralOut:
+def partner_referral_record(*, user: User, pk: Any, action: Action = Action.VIEW) -> ReferralOut:
     """The stored referral for the partner's writes (acknowledging, feedback) and for the audit
     entry of a read; the policy hides it from them once the consent is withdrawn."""
     return get_object_or_404(

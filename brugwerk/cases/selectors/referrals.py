@@ -60,7 +60,7 @@ def _only(queryset: QuerySet) -> Any:
     return first_two[0] if len(first_two) == 1 else None
 
 
-def referrer_in(*, user: Any, region: Region) -> Referrer | None:
+def referrer_in(*, user: User, region: Region) -> Referrer | None:
     """How `user` refers in `region`, or None when they may not refer there at all."""
     if not can(user, Action.CREATE, Referral, region=region):
         return None
@@ -80,12 +80,12 @@ def referrer_in(*, user: Any, region: Region) -> Referrer | None:
     return None
 
 
-def life_domains_in_use(*, user: Any, region: Region) -> QuerySet[LifeDomain]:
+def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
     """The region's life domains that a referral may name."""
     return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
-def referrals_of_referrer_in(*, user: Any, region: Region) -> list[ReferralStatusRow]:
+def referrals_of_referrer_in(*, user: User, region: Region) -> list[ReferralStatusRow]:
     """`referrals_of_referrer`, for one region: the status rows only, never the case behind them."""
     rows = referrals_of_referrer(user=user)
     if not rows:
@@ -103,7 +103,7 @@ def _urgency_rank() -> CaseWhen:
     )
 
 
-def referrals_to_triage(*, user: Any, region: Region, today: datetime.date | None = None) -> list[WaitingItem]:
+def referrals_to_triage(*, user: User, region: Region, today: datetime.date | None = None) -> list[WaitingItem]:
     """Referrals of `region` waiting for a decision that the user may take (accept, refuse,
     queue): urgent first, then by priority, then the longest waiting."""
     today = today or timezone.localdate()
@@ -120,12 +120,12 @@ def referrals_to_triage(*, user: Any, region: Region, today: datetime.date | Non
     ]
 
 
-def triage_count(*, user: Any, region: Region) -> int:
+def triage_count(*, user: User, region: Region) -> int:
     """How many referrals of `region` wait for the user's decision."""
     return scope(user, Referral, Action.CHANGE).filter(region=region, status__in=OPEN_REFERRAL_STATUSES).count()
 
 
-def brugfiguren_for_lead(*, user: Any, region: Region) -> QuerySet[User]:
+def brugfiguren_for_lead(*, user: User, region: Region) -> QuerySet[User]:
     """Who can take on a case: the active members of the region's pool who hold the brugfiguur
     role there (the service refuses anyone else)."""
     in_pool = scope(user, PoolMember).filter(region=region, active=True).values("user_id")
@@ -139,7 +139,7 @@ def brugfiguren_for_lead(*, user: Any, region: Region) -> QuerySet[User]:
     )
 
 
-def lead_suggestion(*, user: Any, referral: Referral, leads: QuerySet[User]) -> User | None:
+def lead_suggestion(*, user: User, referral: Referral, leads: QuerySet[User]) -> User | None:
     """The brugfiguur who serves the referral's school, as the first choice for the case."""
     if referral.school_id is None:
         return None
@@ -148,7 +148,7 @@ def lead_suggestion(*, user: Any, referral: Referral, leads: QuerySet[User]) -> 
 
 
 def duplicates_for_new(
-    *, user: Any, region: Region, first_name: str, last_name: str, birth_date: datetime.date | None
+    *, user: User, region: Region, first_name: str, last_name: str, birth_date: datetime.date | None
 ) -> list[YoungPerson]:
     """The young people `user` may see who look the same as a new referral (same name and date of
     birth), each with `open_case_id` (their open case, if the user sees it) and `has_open_case`
@@ -164,7 +164,7 @@ def duplicates_for_new(
     )
 
 
-def duplicates_of(*, user: Any, referral: Referral) -> list[YoungPerson]:
+def duplicates_of(*, user: User, referral: Referral) -> list[YoungPerson]:
     """For the triager: the young people the referral may be about, to link instead of creating one."""
     return duplicates_for_new(
         user=user,

@@ -5,7 +5,7 @@ not see, and a saved filter is only ever its owner's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -13,6 +13,9 @@ from brugwerk.access import scope
 from brugwerk.cases.models import Case, ContactMoment, SavedFilter
 from brugwerk.cases.selectors import cases_visible_to
 from brugwerk.regions.models import Region, School
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class CaseFilter:
     school: School | None = None
 
 
-def case_search(*, user: Any, region: Region, filters: CaseFilter) -> QuerySet[Case]:
+def case_search(*, user: User, region: Region, filters: CaseFilter) -> QuerySet[Case]:
     """The cases of `region` the user may see that match the filter (name or school in `query`, a
     status, a school), by name, each with `last_contact_at`. Two queries per page, whatever the data."""
     cases = cases_visible_to(user=user, region=region, status=filters.status or None, query=filters.query)
@@ -34,6 +37,6 @@ def case_search(*, user: Any, region: Region, filters: CaseFilter) -> QuerySet[C
     return cases.annotate(last_contact_at=Subquery(last_contact))
 
 
-def saved_filters_of(*, user: Any, region: Region) -> QuerySet[SavedFilter]:
+def saved_filters_of(*, user: User, region: Region) -> QuerySet[SavedFilter]:
     """The user's own saved filters in `region` (nobody sees another's)."""
-    return scope(user, SavedFilter).filter(region=region, owner_id=getattr(user, "pk", None)).order_by("name", "pk")
+    return scope(user, SavedFilter).filter(region=region, owner_id=user.pk).order_by("name", "pk")

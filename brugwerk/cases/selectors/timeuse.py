@@ -8,7 +8,7 @@ one per contact, and no record leaves this module.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,12 +18,15 @@ from brugwerk.cases.models import ContactMoment, ContactType
 from brugwerk.regions.models import Region
 from brugwerk.timeuse.contract import Pillar, TimeScope, TimeSpent, time_scope
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
+
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _countable(user: Any, region: Region) -> QuerySet[ContactMoment] | None:
+def _countable(user: User, region: Region) -> QuerySet[ContactMoment] | None:
     """The region's contacts whose time `user` may count (see `timeuse.contract.time_scope`).
 
     - The coordinator (POOL) counts what `scope()` gives them, which is every contact of the region,
@@ -48,7 +51,7 @@ def _countable(user: Any, region: Region) -> QuerySet[ContactMoment] | None:
     return in_region.filter(Q(pk__in=visible.values("pk")) | Q(brugfiguur_id=user.pk))
 
 
-def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
+def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Minutes of contact moments from `start` to `end` (dates, both included), per contact type,
     school and brugfiguur; pillar OUTREACH. One query."""
     contacts = _countable(user, region)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.cases.models import Case, CaseStatus
@@ -44,7 +44,7 @@ def locked[M: models.Model](obj: M) -> M:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def is_brugfiguur_of(user: Any, region_id: int) -> bool:
+def is_brugfiguur_of(user: User | None, region_id: int) -> bool:
     return (
         user is not None
         and user.is_active
@@ -54,7 +54,7 @@ def is_brugfiguur_of(user: Any, region_id: int) -> bool:
     )
 
 
-def has_role_in(user: Any, region_id: int) -> bool:
+def has_role_in(user: User, region_id: int) -> bool:
     return (
         user is not None
         and user.is_active

@@ -175,7 +175,7 @@ def _update_content[M: models.Model](
     _unknown(values, allowed)
     with transaction.atomic():
         obj = locked(obj)
-        case = obj.case  # type: ignore[attr-defined]
+        case = obj.case  # type: ignore[attr-defined]  # M is any case-content model; each has `case`
         require_case_content_write(actor, obj, case)
         before = snapshot(obj)
         for name, value in _strip(values).items():

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -30,6 +31,7 @@ from brugwerk.cases.forms.agenda import AgendaNavigationForm, AppointmentForm, P
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, PresenceDay
 from brugwerk.cases.selectors import agenda as selectors
 from brugwerk.cases.services import agenda as services
+from brugwerk.core.types import AuthenticatedHttpRequest, field_of
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
@@ -41,7 +43,7 @@ WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def _monday_of(request: HttpRequest, form: AgendaNavigationForm) -> datetime.date:
+def _monday_of(request: AuthenticatedHttpRequest, form: AgendaNavigationForm) -> datetime.date:
     """The week asked for: the week of ?date=2026-11-25, else ?week=2026-W48, else this week."""
     day = form.cleaned_data.get("date") if form.is_valid() else None
     if day is not None:
@@ -71,7 +73,7 @@ def agenda_url(day: datetime.date | None = None, owner_id: int | None = None) ->
     return f"{url}?{query.urlencode()}" if query else url
 
 
-def _owners_or_404(request: HttpRequest, region: Region) -> tuple[list[User], bool]:
+def _owners_or_404(request: AuthenticatedHttpRequest, region: Region) -> tuple[list[User], bool]:
     """Whose agendas the user may plan in, and whether they plan for the whole pool; 404 for those
     who have no agenda (school contacts, partners, policy makers, administrators)."""
     owners = selectors.agenda_owners(user=request.user, region=region)
@@ -84,7 +86,7 @@ def _owner_from(value: Any, owners: list[User]) -> User | None:
     return next((o for o in owners if str(o.pk) == str(value or "")), None)
 
 
-def _save(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+def _save(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
     """Run the service on a valid POST: its validation errors go on the form; a refusal of the
     policy is a page that does not exist."""
     if request.method != "POST" or not form.is_valid():
@@ -103,7 +105,7 @@ def _crumbs() -> list[tuple[str, str]]:
 
 
 def _render_form(
-    request: HttpRequest, *, form: Any, title: str, cancel_url: str, intro: str = "", delete_url: str = "",
+    request: AuthenticatedHttpRequest, *, form: Any, title: str, cancel_url: str, intro: str = "", delete_url: str = "",
     submit_label: str = "",
 ) -> HttpResponse:
     context = {
@@ -113,9 +115,9 @@ def _render_form(
     return render(request, "cases/agenda/form_page.html", context)
 
 
-def _record_case_choices(request: HttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
+def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
     """The form lists the young people of the user's cases to choose from: that is personal data shown."""
-    case_ids = list(form.fields["case"].queryset.values_list("pk", flat=True))
+    case_ids = list(field_of(form, "case", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
     if case_ids:
         record_list_view(
             actor=Actor.from_request(request), model=Case, region_id=region.pk, label=label,
@@ -126,7 +128,7 @@ def _record_case_choices(request: HttpRequest, region: Region, form: Appointment
 # --- The week --------------------------------------------------------------------------------------
 
 
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     owners, pool = _owners_or_404(request, region)
@@ -180,13 +182,15 @@ def agenda(request: HttpRequest) -> HttpResponse:
 # --- Appointments ------------------------------------------------------------------------------------
 
 
-def _appointment_done(request: HttpRequest, appointment: Appointment, pool: bool, message: str) -> HttpResponse:
+def _appointment_done(
+    request: AuthenticatedHttpRequest, appointment: Appointment, pool: bool, message: str
+) -> HttpResponse:
     messages.success(request, message)
     day = timezone.localtime(appointment.starts_at).date()
     return redirect(agenda_url(day, appointment.brugfiguur_id if pool else None))
 
 
-def appointment_create(request: HttpRequest) -> HttpResponse:
+def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     owners, pool = _owners_or_404(request, region)
@@ -223,7 +227,7 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def appointment_update(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     appointment = get_object_or_404(
@@ -256,7 +260,7 @@ def appointment_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def appointment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     appointment = get_object_or_404(
@@ -281,7 +285,7 @@ def appointment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Presence days -----------------------------------------------------------------------------------
 
 
-def presence_day_create(request: HttpRequest) -> HttpResponse:
+def presence_day_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     owners, pool = _owners_or_404(request, region)
@@ -326,7 +330,7 @@ def presence_day_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _presence_day_or_404(request: HttpRequest, pk: int, action: Action) -> tuple[PresenceDay, bool]:
+def _presence_day_or_404(request: AuthenticatedHttpRequest, pk: int, action: Action) -> tuple[PresenceDay, bool]:
     """The presence day (of the region the user works in), and whether the user plans for the pool."""
     region = region_or_404(request)
     queryset = PresenceDay.objects.select_related("school", "brugfiguur")
@@ -334,7 +338,7 @@ def _presence_day_or_404(request: HttpRequest, pk: int, action: Action) -> tuple
     return day, selectors.plans_for_pool(user=request.user, region=region)
 
 
-def presence_day_end(request: HttpRequest, pk: int) -> HttpResponse:
+def presence_day_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     day, pool = _presence_day_or_404(request, pk, Action.CHANGE)
     form = PresenceDayEndForm(
         request.POST or None, presence_day=day, initial={"valid_until": day.valid_until or timezone.localdate()}
@@ -356,7 +360,7 @@ def presence_day_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_form(request, form=form, title=title, cancel_url=back, submit_label=_("End presence day"))
 
 
-def presence_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def presence_day_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     day, pool = _presence_day_or_404(request, pk, Action.DELETE)
     back = agenda_url(None, day.brugfiguur_id if pool else None)
     if request.method == "POST":
@@ -373,7 +377,7 @@ def presence_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The calendar feed -------------------------------------------------------------------------------
 
 
-def calendar_feed(request: HttpRequest) -> HttpResponse:
+def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The secret address of the user's own calendar feed, and the button to make or renew it."""
     user = request.user
     require(selectors.may_have_calendar_feed(user=user))

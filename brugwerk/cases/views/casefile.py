@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -45,6 +45,7 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import case_file_get
 from brugwerk.cases.selectors.casefile import case_file
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, school_choices
 from brugwerk.regions.views import render_form, require, run_form
@@ -65,7 +66,7 @@ def _crumbs(case: Case) -> list[tuple[str, str]]:
 # --- The case file ------------------------------------------------------------------------------
 
 
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file. `case_file_get` records the view in the audit trail."""
     case = case_file_get(user=request.user, pk=pk, actor=Actor.from_request(request))
     file = case_file(user=request.user, case=case)
@@ -75,13 +76,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Shared by the edit pages -------------------------------------------------------------------
 
 
-def _visible_case(request: HttpRequest, pk: int) -> Case:
+def _visible_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     return get_object_or_404(
         request.user, Case.objects.select_related("region", "young_person"), Action.VIEW, pk=pk
     )
 
 
-def _refuse_if_closed(request: HttpRequest, case: Case, anchor: str) -> HttpResponse | None:
+def _refuse_if_closed(request: AuthenticatedHttpRequest, case: Case, anchor: str) -> HttpResponse | None:
     """A closed case is read-only: back to the file with the reason, nothing changed."""
     if case.is_open:
         return None
@@ -89,7 +90,7 @@ def _refuse_if_closed(request: HttpRequest, case: Case, anchor: str) -> HttpResp
     return redirect(case_url(case.pk, anchor))
 
 
-def _record_shown(request: HttpRequest, case: Case, record: Any = None) -> None:
+def _record_shown(request: AuthenticatedHttpRequest, case: Case, record: Any = None) -> None:
     """Every page of the case file shows the young person's name, and most show the case's content
     (its goals, its team, the record being edited): record the read as the case file does, naming
     the record an edit page shows together with its case, or else the case."""
@@ -100,7 +101,7 @@ def _record_shown(request: HttpRequest, case: Case, record: Any = None) -> None:
 
 
 def _edit_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     case: Case,
     form: Any,
@@ -126,7 +127,7 @@ def _edit_page(
     )
 
 
-def _case_of_young_person(request: HttpRequest, person_id: int) -> Case:
+def _case_of_young_person(request: AuthenticatedHttpRequest, person_id: int) -> Case:
     """The case a family member's page belongs to: the young person's open case the user sees, else
     their latest one."""
     cases = scope(request.user, Case).filter(young_person_id=person_id).select_related("region", "young_person")
@@ -140,7 +141,7 @@ def _case_of_young_person(request: HttpRequest, person_id: int) -> Case:
 
 
 @require_http_methods(["GET", "POST"])
-def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
+def young_person_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, YOUNG_PERSON):
@@ -167,7 +168,7 @@ def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def family_member_create(request: HttpRequest, pk: int) -> HttpResponse:
+def family_member_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, FAMILY):
         return refused
@@ -187,7 +188,7 @@ def family_member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def family_member_update(request: HttpRequest, pk: int) -> HttpResponse:
+def family_member_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(request.user, FamilyMember, Action.VIEW, pk=pk)
     case = _case_of_young_person(request, member.young_person_id)
     if refused := _refuse_if_closed(request, case, FAMILY):
@@ -211,13 +212,13 @@ def family_member_update(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Help questions, goals, agreed actions --------------------------------------------------------
 
 
-def _life_domains(request: HttpRequest, case: Case, current: int | None = None) -> Any:
+def _life_domains(request: AuthenticatedHttpRequest, case: Case, current: int | None = None) -> Any:
     """The region's life domains in use (and the question's own, should it be out of use now)."""
     return scope(request.user, LifeDomain).filter(Q(active=True) | Q(pk=current), region_id=case.region_id)
 
 
 @require_http_methods(["GET", "POST"])
-def help_question_create(request: HttpRequest, pk: int) -> HttpResponse:
+def help_question_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, HELP_QUESTIONS):
         return refused
@@ -241,7 +242,7 @@ def help_question_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def help_question_update(request: HttpRequest, pk: int) -> HttpResponse:
+def help_question_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(
         request.user,
         HelpQuestion.objects.select_related("case__region", "case__young_person"),
@@ -276,7 +277,7 @@ def help_question_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, TRAJECTORY):
         return refused
@@ -294,7 +295,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(
         request.user, Goal.objects.select_related("case__region", "case__young_person"), Action.VIEW, pk=pk
     )
@@ -315,14 +316,15 @@ def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _team(request: HttpRequest, case: Case) -> Any:
+def _team(request: AuthenticatedHttpRequest, case: Case) -> Any:
     """Who of the pool can own an action: the case's lead and those it is shared with today."""
-    shared = scope(request.user, CaseShare).filter(case=case).active_on(timezone.localdate()).values("user_id")
+    shares = scope(request.user, CaseShare.objects.all()).filter(case=case)
+    shared = shares.active_on(timezone.localdate()).values("user_id")
     return User.objects.filter(Q(pk=case.lead_id) | Q(pk__in=shared)).order_by("first_name", "last_name", "pk")
 
 
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, TRAJECTORY):
         return refused
@@ -345,7 +347,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(request.user, AgreedAction.objects.select_related("case"), Action.VIEW, pk=pk)
     try:
         services.action_complete(actor=Actor.from_request(request), action=action)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from brugwerk.cases.selectors.contacts import (
     young_people_without_open_case,
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
+from brugwerk.core.types import AuthenticatedHttpRequest, field_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 from brugwerk.regions.views import region_or_404, require
@@ -50,7 +52,7 @@ def case_crumbs(case: Case) -> list[tuple[str, str]]:
     return [(reverse("cases:case_list"), _("Cases")), (case_url(case), str(case.young_person))]
 
 
-def closed_case_page(request: HttpRequest, case: Case) -> HttpResponse:
+def closed_case_page(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     """A page that changes a case, asked for a closed case: back to the file with the reason,
     nothing changed (as the case file's own edit pages do)."""
     messages.error(request, _("This case is closed and can no longer be changed. Reopen it first."))
@@ -60,7 +62,7 @@ def closed_case_page(request: HttpRequest, case: Case) -> HttpResponse:
 # --- A contact moment on a case -------------------------------------------------------------------
 
 
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = case_for_page(user=user, pk=pk)
     if not case.is_open:
@@ -94,7 +96,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Low-threshold contacts -----------------------------------------------------------------------
 
 
-def _low_threshold_region(request: HttpRequest) -> Region:
+def _low_threshold_region(request: AuthenticatedHttpRequest) -> Region:
     """The user's region, when they are a brugfiguur there: only brugfiguren register low-threshold
     contacts, and these pages show one's own."""
     region = region_or_404(request)
@@ -106,7 +108,7 @@ def _list_crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:low_threshold_list"), _("Contacts without a file"))]
 
 
-def quick_contact(request: HttpRequest) -> HttpResponse:
+def quick_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
     form = LowThresholdContactForm(
@@ -134,7 +136,7 @@ def quick_contact(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/contacts/quick_contact.html", context)
 
 
-def low_threshold_list(request: HttpRequest) -> HttpResponse:
+def low_threshold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     first_name = (request.GET.get("first_name") or "").strip()[:40]
     contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
@@ -150,7 +152,7 @@ def low_threshold_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/contacts/low_threshold_list.html", context)
 
 
-def _convert_choices(request: HttpRequest, region: Region, first_name: str) -> Any:
+def _convert_choices(request: AuthenticatedHttpRequest, region: Region, first_name: str) -> Any:
     contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
     if first_name:
         return contacts
@@ -158,7 +160,7 @@ def _convert_choices(request: HttpRequest, region: Region, first_name: str) -> A
     return contacts.filter(pk__in=recent)
 
 
-def low_threshold_convert(request: HttpRequest) -> HttpResponse:
+def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
     first_name = (request.GET.get("first_name") or "").strip()[:40]
@@ -221,8 +223,8 @@ def low_threshold_convert(request: HttpRequest) -> HttpResponse:
                     % {"count": count},
                 )
                 return redirect(case_url(case))
-    young_people = list(form.fields["young_person"].queryset.values_list("pk", flat=True))
-    contact_ids = list(form.fields["contacts"].queryset.values_list("pk", flat=True))
+    young_people = list(field_of(form, "young_person", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
+    contact_ids = list(field_of(form, "contacts", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
     record_list_view(
         actor=Actor.from_request(request),
         model=ContactMoment,

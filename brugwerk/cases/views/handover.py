@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from brugwerk.cases.models import (
 from brugwerk.cases.selectors import handover as selectors
 from brugwerk.cases.selectors import partner as partner_selectors
 from brugwerk.core.mail import base_url_of
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.views import render_form, require, run_form
@@ -47,7 +48,7 @@ def _crumbs(case: Case, label: str | None = None) -> list[tuple[str, str]]:
     return [(case_url(case), label or str(case.young_person))]
 
 
-def _run(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+def _run(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
     """`run_form`, with a refusal of the policy shown as the page not existing."""
     try:
         return run_form(request, form, save)
@@ -55,7 +56,7 @@ def _run(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
         raise Http404 from None
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: AuthenticatedHttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
@@ -67,7 +68,7 @@ def _field_labels(fields: list[str]) -> list[str]:
 # --- Consent ------------------------------------------------------------------------------------
 
 
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = selectors.case_get(user=user, pk=pk)
     require(can(user, Action.CREATE, Consent(case=case)))
@@ -114,7 +115,7 @@ def _consent_intro(case: Case) -> str:
     return f"{intro} {hint % {'name': case.young_person.first_name, 'age': age}}"
 
 
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     consent = selectors.consent_get(user=user, pk=pk, action=Action.CHANGE)
     case = consent.case
@@ -154,7 +155,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Referrals out ------------------------------------------------------------------------------
 
 
-def referral_out_create(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step one: choose the consent to refer under (skipped when there is one). Step two: the contact
     point, the question and what to share; what the consent does not cover cannot be chosen. Step
     three: the partner's view of the referral, exactly as they will see it; sending from there goes
@@ -217,7 +218,12 @@ def referral_out_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _referral_out_preview(
-    request: HttpRequest, context: dict[str, Any], prepared: ReferralOut, fingerprint: str, *, changed: bool
+    request: AuthenticatedHttpRequest,
+    context: dict[str, Any],
+    prepared: ReferralOut,
+    fingerprint: str,
+    *,
+    changed: bool,
 ) -> HttpResponse:
     """The partner's page of the referral as it would be sent (`partner_selectors.partner_referral_preview`
     and the partner's own partial), with the form's values carried along to send or change them.
@@ -237,7 +243,7 @@ def _referral_out_preview(
     return render(request, "cases/handover/referral_out_preview.html", context)
 
 
-def referral_out_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_out_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     team_view = selectors.referral_out_for_team(user=user, pk=pk)
     referral = team_view.referral
@@ -264,7 +270,7 @@ def referral_out_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Leaving the region: the handover summary -----------------------------------------------------
 
 
-def handover_export(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose a standing consent for a handover summary; the summary holds only the fields it covers,
     as a printable page or a download. Every summary shown or downloaded is audited as an export."""
     user = request.user

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -26,11 +26,12 @@ from brugwerk.cases.models import Case, CaseShare, CaseTransfer
 from brugwerk.cases.selectors.contacts import last_contact_type
 from brugwerk.cases.selectors.lifecycle import brugfiguren_of, case_for_page, current_shares, transfer_schools
 from brugwerk.cases.views.contacts import case_crumbs, case_url, closed_case_page
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.views import require
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     form: Any,
     save: Callable[[], Any],
@@ -69,7 +70,7 @@ def _form_page(
     return render(request, template, context)
 
 
-def _ending_shares(request: HttpRequest, case: Case) -> tuple[list[str], Callable[[str], str]]:
+def _ending_shares(request: AuthenticatedHttpRequest, case: Case) -> tuple[list[str], Callable[[str], str]]:
     """The shares a new lead or a change of school ends (the services end every share in force or
     still to come): what the page says beforehand, and the success message that says it happened."""
     shares = current_shares(user=request.user, case=case)
@@ -89,7 +90,7 @@ def _ending_shares(request: HttpRequest, case: Case) -> tuple[list[str], Callabl
     return ending, done
 
 
-def _open_case(request: HttpRequest, pk: int, allowed: Callable[[Case], bool]) -> Case | HttpResponse:
+def _open_case(request: AuthenticatedHttpRequest, pk: int, allowed: Callable[[Case], bool]) -> Case | HttpResponse:
     """The case for a page that changes an open case: 404 when the user may not see it, back to the
     file with the reason when it is closed, 404 when they may see it but not do this."""
     case = case_for_page(user=request.user, pk=pk)
@@ -99,7 +100,7 @@ def _open_case(request: HttpRequest, pk: int, allowed: Callable[[Case], bool]) -
     return case
 
 
-def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     title = _("Another lead bridge figure")
     case = _open_case(request, pk, lambda c: can(user, Action.CREATE, CaseTransfer(case=c)))
@@ -125,7 +126,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     title = _("Change of school")
     case = _open_case(request, pk, lambda c: can(user, Action.CREATE, CaseTransfer(case=c)))
@@ -157,7 +158,7 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def case_share(request: HttpRequest, pk: int) -> HttpResponse:
+def case_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     title = _("Share the case")
     case = _open_case(request, pk, lambda c: can(user, Action.CREATE, CaseShare(case=c)))
@@ -191,7 +192,7 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def case_share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ending a share: asked to confirm (GET, the case file links here), done on POST."""
     share = get_object_or_404(
         request.user, CaseShare.objects.select_related("case__young_person", "user"), Action.CHANGE, pk=pk
@@ -216,7 +217,7 @@ def case_share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/lifecycle/revoke.html", context)
 
 
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     title = _("Close the case")
     case = _open_case(request, pk, lambda c: can(user, Action.CHANGE, c))
@@ -238,7 +239,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = case_for_page(user=user, pk=pk)
     title = _("Reopen the case")

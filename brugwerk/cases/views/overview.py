@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
 from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases.selectors.overview import may_see_pool_caseload, pool_caseload
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.views import region_or_404, require
 
 
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per bridge figure: open cases, cases per FTE, opened and closed this month, contacts in the
     last 30 days and referrals waiting at their schools; and the region's totals."""
     region = region_or_404(request)

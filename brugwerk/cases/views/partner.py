@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from brugwerk.cases.models import ReferralOut, ReferralOutStatus
 from brugwerk.cases.selectors import handover as handover_selectors
 from brugwerk.cases.selectors import partner as selectors
 from brugwerk.core.mail import base_url_of
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.views import region_or_404, render_form, require, run_form
 
 NEW = "new"
@@ -41,7 +42,7 @@ def _crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:partner_inbox"), _("Referred to us"))]
 
 
-def partner_inbox(request: HttpRequest) -> HttpResponse:
+def partner_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(selectors.is_partner_in(user=user, region=region))
@@ -69,7 +70,7 @@ def partner_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/partner/inbox.html", context)
 
 
-def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_referral(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     row = selectors.partner_referral(user=user, pk=pk)
     record = selectors.partner_referral_record(user=user, pk=row.pk)
@@ -86,7 +87,7 @@ def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def partner_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
     try:
         cases_services.referral_out_acknowledge(actor=Actor.from_request(request), referral_out=record)
@@ -99,7 +100,7 @@ def partner_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:partner_referral", pk=record.pk)
 
 
-def partner_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     try:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,10 +28,14 @@ from brugwerk.cases import services
 from brugwerk.cases.forms.referrals import AcceptForm, QueueForm, ReferralForm, RefuseForm, WaitingListFilterForm
 from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, Referral, YoungPerson
 from brugwerk.cases.selectors import referrals as selectors
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices, zones_for
 from brugwerk.regions.views import region_or_404, render_page_or_fragment, require, run_form
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 REFERRALS_PER_PAGE = 50
 
@@ -40,12 +44,12 @@ def _crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:referral_list"), _("Referrals"))]
 
 
-def _works_on_cases(user: Any, region: Region) -> bool:
+def _works_on_cases(user: User, region: Region) -> bool:
     """Brugfiguren and the coordinator (who may open cases) see the triage tab and the waiting list."""
     return can(user, Action.CREATE, Case, region=region)
 
 
-def _tabs(user: Any, region: Region, active: str) -> dict[str, Any]:
+def _tabs(user: User, region: Region, active: str) -> dict[str, Any]:
     shown = _works_on_cases(user, region)
     return {
         "tabs_shown": shown,
@@ -65,7 +69,7 @@ def _identity_key(values: dict[str, Any]) -> str:
     return "|".join((*names, birth_date.isoformat() if birth_date else ""))
 
 
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Refer a pupil. A brugfiguur or coordinator registering directly first sees the young people
     they may see who look the same, and confirms; a school contact or partner never sees them."""
     region = region_or_404(request)
@@ -122,7 +126,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/referrals/referral_form.html", context)
 
 
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My referrals: the ones the user made (and, for a school contact, their school made), with
     their status and nothing of the case behind them."""
     region = region_or_404(request)
@@ -141,7 +145,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/referrals/referral_list.html", context)
 
 
-def triage_list(request: HttpRequest) -> HttpResponse:
+def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals waiting for the user's decision, urgent first, with how long they have waited."""
     region = region_or_404(request)
     user = request.user
@@ -162,7 +166,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 # --- One referral and the decision on it ------------------------------------------------------------
 
 
-def _referral_or_404(user: Any, pk: int) -> Referral:
+def _referral_or_404(user: User, pk: int) -> Referral:
     return get_object_or_404(
         user,
         Referral.objects.select_related("region", "school", "organisation", "referred_by", "decided_by", "case"),
@@ -179,7 +183,7 @@ class DecisionForms:
     duplicates: list[YoungPerson]
 
 
-def _decision_forms(request: HttpRequest, referral: Referral, bound: str = "") -> DecisionForms:
+def _decision_forms(request: AuthenticatedHttpRequest, referral: Referral, bound: str = "") -> DecisionForms:
     """The three decision forms; only the one named `bound` takes the POST."""
     user = request.user
 
@@ -200,7 +204,9 @@ def _decision_forms(request: HttpRequest, referral: Referral, bound: str = "") -
     )
 
 
-def _render_detail(request: HttpRequest, referral: Referral, forms: DecisionForms | None = None) -> HttpResponse:
+def _render_detail(
+    request: AuthenticatedHttpRequest, referral: Referral, forms: DecisionForms | None = None
+) -> HttpResponse:
     """The referral as the user may see it: the referral itself and the decision forms for a triager,
     the referral for the case's guidance team, and only its status for everyone else (the referrer)."""
     user = request.user
@@ -226,12 +232,12 @@ def _render_detail(request: HttpRequest, referral: Referral, forms: DecisionForm
     return render(request, "cases/referrals/referral_detail.html", context)
 
 
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _referral_or_404(request.user, pk))
 
 
 def _decide(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     which: str,
     decide: Callable[[Referral, DecisionForms, Actor], Any],
@@ -259,7 +265,7 @@ def _decide(
     return _render_detail(request, referral, forms)
 
 
-def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def decide(referral: Referral, forms: DecisionForms, actor: Actor) -> Case:
         return services.referral_accept(
             actor=actor,
@@ -274,7 +280,7 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "accept", decide, done)
 
 
-def referral_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def decide(referral: Referral, forms: DecisionForms, actor: Actor) -> Referral:
         return services.referral_refuse(actor=actor, referral=referral, reason=forms.refuse.cleaned_data["reason"])
 
@@ -283,7 +289,7 @@ def referral_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def referral_queue(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def decide(referral: Referral, forms: DecisionForms, actor: Actor) -> Referral:
         return services.referral_queue(actor=actor, referral=referral, priority=forms.queue.cleaned_data["priority"])
 
@@ -315,7 +321,7 @@ def _per_school(items: list[casework.WaitingItem]) -> list[SchoolWaiting]:
     )
 
 
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals not yet decided on, for a school or a zone, by priority, urgency and waiting time."""
     region = region_or_404(request)
     user = request.user

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from brugwerk.cases.models import Case, SavedFilter
 from brugwerk.cases.selectors.search import case_search, saved_filters_of
 from brugwerk.cases.services import filters as filter_services
 from brugwerk.cases.services.filters import clean_query
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
@@ -30,7 +31,7 @@ CASES_PER_PAGE = 25
 SAVE_FORM_IDS = "saved_%s"  # the save form sits beside the search form: their ids must differ
 
 
-def _caseworker_region(request: HttpRequest) -> Region:
+def _caseworker_region(request: AuthenticatedHttpRequest) -> Region:
     """The region whose case list the user works with. The list is the page of those who guide cases
     (whom the policy lets open one); for anybody else it does not exist."""
     region = region_or_404(request)
@@ -38,7 +39,7 @@ def _caseworker_region(request: HttpRequest) -> Region:
     return region
 
 
-def _search_form(request: HttpRequest, data: Any, region: Region) -> CaseSearchForm:
+def _search_form(request: AuthenticatedHttpRequest, data: Any, region: Region) -> CaseSearchForm:
     return CaseSearchForm(data, schools=school_choices(user=request.user, region=region))
 
 
@@ -47,7 +48,7 @@ def _list_url(query: dict[str, str]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _caseworker_region(request)
     user = request.user
     form = _search_form(request, request.GET, region)
@@ -76,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def saved_filter_create(request: HttpRequest) -> HttpResponse:
+def saved_filter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the current search under a name (posted from the case list; shown as a page again when
     the name is missing or already used)."""
     region = _caseworker_region(request)
@@ -109,7 +110,7 @@ def saved_filter_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(request.user, SavedFilter, Action.DELETE, pk=pk)
     error = ""
     if request.method == "POST":

@@ -4,17 +4,21 @@ policy about many records at once (so a list's buttons cost one query, not one p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from brugwerk.access import Action, scope
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import add_service_errors
 
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
-def save_with(request: HttpRequest, forms: Iterable[Any], save: Callable[[], Any]) -> Any:
+
+def save_with(request: AuthenticatedHttpRequest, forms: Iterable[Any], save: Callable[[], Any]) -> Any:
     """On a POST where every form is valid, call the service in `save` and return its result. Its
     validation errors go on the first form; a refusal of the policy is a page that does not exist."""
     forms = list(forms)
@@ -29,7 +33,7 @@ def save_with(request: HttpRequest, forms: Iterable[Any], save: Callable[[], Any
     return None
 
 
-def permitted(user: Any, model: type[models.Model], action: Action, objs: Iterable[models.Model]) -> set[int]:
+def permitted(user: User, model: type[models.Model], action: Action, objs: Iterable[models.Model]) -> set[int]:
     """The pks of `objs` on which `user` may do `action`, in one query."""
     pks = [obj.pk for obj in objs]
     if not pks:

@@ -4,10 +4,10 @@ pool there and the history of versions, writing a new version, and one earlier v
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,8 +26,12 @@ from brugwerk.cooperation.models import CooperationAgreement
 from brugwerk.cooperation.selectors import SchoolAgreementRow
 from brugwerk.cooperation.services import AGREEMENT_FIELDS
 from brugwerk.cooperation.views._common import save_with
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import School
 from brugwerk.regions.views import region_or_404, require
+
+if TYPE_CHECKING:
+    from brugwerk.accounts.models import User
 
 
 def _crumbs(school: School | None = None) -> list[tuple[str, str]]:
@@ -47,7 +51,7 @@ def _keep(row: SchoolAgreementRow, status: str) -> bool:
     return True
 
 
-def agreement_overview(request: HttpRequest) -> HttpResponse:
+def agreement_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     today = timezone.localdate()
     rows = selectors.agreement_overview(user=request.user, region=region, today=today)
@@ -67,13 +71,13 @@ def agreement_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "cooperation/agreement_overview.html", context)
 
 
-def _may_write(user: Any, school: School, current: CooperationAgreement | None) -> bool:
+def _may_write(user: User, school: School, current: CooperationAgreement | None) -> bool:
     if current is not None:
         return can(user, Action.CHANGE, current)
     return can(user, Action.CREATE, CooperationAgreement(region_id=school.region_id, school=school))
 
 
-def agreement_school(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_school(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = selectors.agreement_school_get(user=user, pk=pk)
     today = timezone.localdate()
@@ -102,7 +106,7 @@ def _initial(current: CooperationAgreement | None) -> dict[str, Any]:
     return values | {"valid_from": timezone.localdate()}
 
 
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = selectors.agreement_school_get(user=user, pk=pk)
     versions = selectors.agreement_versions(user=user, school=school)
@@ -140,7 +144,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/agreement_form.html", context)
 
 
-def agreement_version(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     record_view(actor=Actor.from_request(request), subject=agreement, details={"page": "version"})
     context = {"agreement": agreement, "school": agreement.school, "breadcrumbs": _crumbs(agreement.school)}

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from brugwerk.cooperation.forms import (
 )
 from brugwerk.cooperation.models import MeetingAction, MeetingAgreement, NetworkMeeting
 from brugwerk.cooperation.views._common import permitted, save_with
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
@@ -51,7 +52,7 @@ def _meeting_url(meeting: NetworkMeeting, anchor: str = "") -> str:
 # --- The list ----------------------------------------------------------------------------------------
 
 
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(selectors.may_see_meetings(user=user, region=region))
@@ -75,7 +76,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 # --- One meeting -------------------------------------------------------------------------------------
 
 
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = selectors.meeting_get(user=user, pk=pk)
     agreements, actions = meeting.visible_agreements, meeting.visible_actions
@@ -107,7 +108,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/meeting_detail.html", context)
 
 
-def _meeting_form(request: HttpRequest, region: Region, **kwargs: Any) -> MeetingForm:
+def _meeting_form(request: AuthenticatedHttpRequest, region: Region, **kwargs: Any) -> MeetingForm:
     user = request.user
     meeting = kwargs.get("instance")
     return MeetingForm(
@@ -121,14 +122,16 @@ def _meeting_form(request: HttpRequest, region: Region, **kwargs: Any) -> Meetin
     )
 
 
-def _render_meeting_form(request: HttpRequest, form: MeetingForm, title: str, cancel_url: str, crumbs) -> HttpResponse:
+def _render_meeting_form(
+    request: AuthenticatedHttpRequest, form: MeetingForm, title: str, cancel_url: str, crumbs
+) -> HttpResponse:
     return render_form(
         request, form=form, title=title, cancel_url=cancel_url, breadcrumbs=crumbs,
         template="cooperation/meeting_form.html",
     )
 
 
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, NetworkMeeting, region=region))
     form = _meeting_form(request, region, initial={"date": timezone.localdate(), "duration_minutes": 90})
@@ -143,7 +146,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _meeting_form(request, meeting.region, instance=meeting)
     saved = save_with(request, [form], lambda: services.meeting_update(
@@ -157,14 +160,21 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirm_delete(
-    request: HttpRequest, *, title: str, what: str, cancel_url: str, crumbs, note: str = "", error: str = ""
+    request: AuthenticatedHttpRequest,
+    *,
+    title: str,
+    what: str,
+    cancel_url: str,
+    crumbs,
+    note: str = "",
+    error: str = "",
 ) -> HttpResponse:
     context = {"title": title, "what": what, "cancel_url": cancel_url, "breadcrumbs": crumbs, "note": note,
                "error": error}
     return render(request, "cooperation/confirm_delete.html", context)
 
 
-def _delete(request: HttpRequest, delete: Any) -> str:
+def _delete(request: AuthenticatedHttpRequest, delete: Any) -> str:
     """Run the delete service on a POST; the error to show, if any."""
     if request.method != "POST":
         return ""
@@ -177,7 +187,7 @@ def _delete(request: HttpRequest, delete: Any) -> str:
     return "deleted"
 
 
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk, action=Action.DELETE)
     result = _delete(request, lambda: services.meeting_delete(actor=Actor.from_request(request), meeting=meeting))
     if result == "deleted":
@@ -193,7 +203,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Agreements made at the meeting ----------------------------------------------------------------
 
 
-def meeting_agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_agreement_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, MeetingAgreement(meeting=meeting)))
     form = MeetingAgreementForm(request.POST or None)
@@ -209,7 +219,7 @@ def meeting_agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def meeting_agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_agreement_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.meeting_agreement_get(user=request.user, pk=pk, action=Action.CHANGE)
     meeting = agreement.meeting
     form = MeetingAgreementForm(request.POST or None, initial={"text": agreement.text})
@@ -225,7 +235,7 @@ def meeting_agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def meeting_agreement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_agreement_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.meeting_agreement_get(user=request.user, pk=pk, action=Action.DELETE)
     meeting = agreement.meeting
     result = _delete(request, lambda: services.meeting_agreement_delete(
@@ -249,7 +259,7 @@ def _action_values(form: MeetingActionForm) -> dict[str, Any]:
             "owner_label": data["owner_label"]}
 
 
-def meeting_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, MeetingAction(meeting=meeting)))
     form = MeetingActionForm(
@@ -267,7 +277,7 @@ def meeting_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def meeting_action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk)
     meeting = action.meeting
     require(can(request.user, Action.CHANGE, meeting))
@@ -289,7 +299,7 @@ def meeting_action_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def meeting_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.DELETE)
     meeting = action.meeting
     result = _delete(request, lambda: services.meeting_action_delete(actor=Actor.from_request(request), action=action))
@@ -302,13 +312,13 @@ def meeting_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _back_url(request: HttpRequest, action: MeetingAction) -> str:
+def _back_url(request: AuthenticatedHttpRequest, action: MeetingAction) -> str:
     """Back where the user came from: the list of open actions or the meeting."""
     source = request.POST.get("back") or request.GET.get("back")
     return reverse("cooperation:action_list") if source == "actions" else _meeting_url(action.meeting, "actions")
 
 
-def meeting_action_done(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.CHANGE)
     back = _back_url(request, action)
     if action.is_done:
@@ -328,7 +338,7 @@ def meeting_action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/action_done.html", context)
 
 
-def meeting_action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.CHANGE)
     back = _back_url(request, action)
     if request.method == "POST":
@@ -346,7 +356,7 @@ def meeting_action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/action_reopen.html", context)
 
 
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The actions still to do: the user's own, or all they may see; the overdue ones first."""
     region = region_or_404(request)
     user = request.user

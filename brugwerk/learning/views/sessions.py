@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can
 from brugwerk.access.rules_learning import may_read_coaching_note
 from brugwerk.audit.services import Actor, record_view
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import SessionFilterForm, SessionForm
 from brugwerk.learning.models import LearningKind, LearningSession
@@ -49,7 +50,7 @@ INTROS = {
 }
 
 
-def _pool_region(request: HttpRequest) -> Region:
+def _pool_region(request: AuthenticatedHttpRequest) -> Region:
     """The user's region, when they belong to its pool (bridge figure or coordinator): the pages of
     sessions do not exist for anyone else."""
     region = region_or_404(request)
@@ -64,7 +65,7 @@ def _crumbs(session: LearningSession | None = None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _pool_region(request)
     user = request.user
     form = SessionFilterForm(request.GET, people=selectors.pool_brugfiguren(user=user, region=region))
@@ -79,7 +80,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "learning/session_list.html", "results", context)
 
 
-def session_choose(request: HttpRequest) -> HttpResponse:
+def session_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     _pool_region(request)
     kinds = [(reverse("learning:session_create", args=[SLUG_OF_KIND[kind]]), CREATE_TITLES[kind], INTROS[kind])
              for kind in LearningKind.values]
@@ -87,7 +88,9 @@ def session_choose(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/session_choose.html", context)
 
 
-def _session_form(request: HttpRequest, region: Region, kind: str, session: LearningSession | None) -> SessionForm:
+def _session_form(
+    request: AuthenticatedHttpRequest, region: Region, kind: str, session: LearningSession | None
+) -> SessionForm:
     user = request.user
     include = [p.pk for p in session.participants.all()] if session is not None else None
     facilitator = [session.facilitator_id] if session is not None and session.facilitator_id else None
@@ -105,7 +108,7 @@ def _session_form(request: HttpRequest, region: Region, kind: str, session: Lear
     )
 
 
-def session_create(request: HttpRequest, kind: str) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in KIND_OF_SLUG:
         raise Http404
     kind = KIND_OF_SLUG[kind]
@@ -131,7 +134,7 @@ def session_create(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     session = selectors.session_get(user=user, pk=pk)
     note_shown = may_read_coaching_note(user, session)
@@ -149,7 +152,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "learning/session_detail.html", context)
 
 
-def session_update(request: HttpRequest, pk: int) -> HttpResponse:
+def session_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _session_form(request, session.region, session.kind, session)
     saved = save_form(

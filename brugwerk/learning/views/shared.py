@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import (
     LibraryItemForm,
@@ -43,7 +44,7 @@ def _library_crumbs(item: LibraryItem | None = None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def library_list(request: HttpRequest) -> HttpResponse:
+def library_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     form = LibrarySearchForm(request.GET, themes=selectors.themes_for(user=user, region=region))
@@ -57,19 +58,21 @@ def library_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "learning/library_list.html", "results", context)
 
 
-def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def library_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.library_item_get(user=request.user, pk=pk)
     context = {"item": item, "can_change": can(request.user, Action.CHANGE, item), "breadcrumbs": _library_crumbs()}
     return render(request, "learning/library_detail.html", context)
 
 
-def _theme_choices(request: HttpRequest, region: Region, item: LibraryItem | None) -> QuerySet[LearningTheme]:
+def _theme_choices(
+    request: AuthenticatedHttpRequest, region: Region, item: LibraryItem | None
+) -> QuerySet[LearningTheme]:
     """The themes in use, and those the item already has (so that editing never drops them unseen)."""
     include = [theme.pk for theme in item.themes.all()] if item is not None else None
     return selectors.themes_for(user=request.user, region=region, include=include)
 
 
-def library_create(request: HttpRequest) -> HttpResponse:
+def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, LibraryItem, region=region))
     form = LibraryItemForm(request.POST or None, themes=_theme_choices(request, region, None))
@@ -89,7 +92,7 @@ def library_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def library_update(request: HttpRequest, pk: int) -> HttpResponse:
+def library_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.library_item_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = LibraryItemForm(request.POST or None, instance=item, themes=_theme_choices(request, item.region, item))
     saved = save_form(
@@ -116,7 +119,7 @@ def _map_crumbs(entry: SocialMapEntry | None = None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def social_map_list(request: HttpRequest) -> HttpResponse:
+def social_map_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     form = SocialMapSearchForm(
@@ -134,13 +137,15 @@ def social_map_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "learning/social_map_list.html", "results", context)
 
 
-def social_map_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def social_map_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = selectors.social_map_entry_get(user=request.user, pk=pk)
     context = {"entry": entry, "can_change": can(request.user, Action.CHANGE, entry), "breadcrumbs": _map_crumbs()}
     return render(request, "learning/social_map_detail.html", context)
 
 
-def _entry_form(request: HttpRequest, region: Region, entry: SocialMapEntry | None = None) -> SocialMapEntryForm:
+def _entry_form(
+    request: AuthenticatedHttpRequest, region: Region, entry: SocialMapEntry | None = None
+) -> SocialMapEntryForm:
     user = request.user
     return SocialMapEntryForm(
         request.POST or None,
@@ -151,7 +156,7 @@ def _entry_form(request: HttpRequest, region: Region, entry: SocialMapEntry | No
     )
 
 
-def _render_entry_form(request: HttpRequest, form: SocialMapEntryForm, title: str, cancel_url: str,
+def _render_entry_form(request: AuthenticatedHttpRequest, form: SocialMapEntryForm, title: str, cancel_url: str,
                        crumbs: list[tuple[str, str]]) -> HttpResponse:
     return render_form(
         request, form=form, title=title, cancel_url=cancel_url, breadcrumbs=crumbs,
@@ -159,7 +164,7 @@ def _render_entry_form(request: HttpRequest, form: SocialMapEntryForm, title: st
     )
 
 
-def social_map_create(request: HttpRequest) -> HttpResponse:
+def social_map_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, SocialMapEntry, region=region))
     form = _entry_form(request, region)
@@ -178,7 +183,7 @@ def social_map_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def social_map_update(request: HttpRequest, pk: int) -> HttpResponse:
+def social_map_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = selectors.social_map_entry_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _entry_form(request, entry.region, entry)
     saved = save_form(
@@ -204,7 +209,7 @@ def _theme_crumbs() -> list[tuple[str, str]]:
     return [(reverse("learning:theme_list"), _("Learning themes"))]
 
 
-def theme_list(request: HttpRequest) -> HttpResponse:
+def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, LearningTheme, region=region))
@@ -215,7 +220,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/theme_list.html", context)
 
 
-def theme_create(request: HttpRequest) -> HttpResponse:
+def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, LearningTheme, region=region))
     form = ThemeForm(request.POST or None)
@@ -233,7 +238,7 @@ def theme_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def theme_update(request: HttpRequest, pk: int) -> HttpResponse:
+def theme_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     theme = selectors.theme_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = ThemeForm(request.POST or None, instance=theme)
     saved = save_form(
