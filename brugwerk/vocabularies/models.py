@@ -43,3 +43,10 @@ class RegionVocabulary(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def vocabulary_models() -> list[type[RegionVocabulary]]:
+    """Every concrete list of the installation (each app that has one)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, RegionVocabulary)]
