@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 NAME_MAX_LENGTH = 80
+POSITION_MAX = 32767  # the column is a small integer on every database (SQLite would not refuse more)
 
 
 def region_field(related_name: str) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import MaxValueValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from brugwerk.access import Action, can
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.regions.models import Region
-from brugwerk.vocabularies.models import RegionVocabulary, vocabulary_models
+from brugwerk.vocabularies.models import POSITION_MAX, RegionVocabulary, vocabulary_models
 
 FIELDS = frozenset({"name", "position", "active"})
 SYSTEM_LABEL = "terms_ensure_defaults"
@@ -42,8 +42,9 @@ def _apply(term: RegionVocabulary, values: Mapping[str, Any]) -> None:
 
 
 def _validate(term: RegionVocabulary) -> None:
-    """The name (present, printable, unique in the region regardless of capitals) and the model's own
-    checks (length, position in range, in use yes or no), all at once."""
+    """The name (present, printable, unique in the region regardless of capitals), the model's own
+    checks (length, a whole position of 0 or more, in use yes or no) and a position the column holds
+    on every database, all at once."""
     errors: dict[str, Any] = {}
     if not term.name:
         errors["name"] = _("This field is required.")
@@ -64,6 +65,11 @@ def _validate(term: RegionVocabulary) -> None:
         term.full_clean(exclude=set(errors), validate_unique=False, validate_constraints=not errors)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
+    if "position" not in errors:
+        try:
+            MaxValueValidator(POSITION_MAX)(term.position)
+        except ValidationError as exc:
+            errors["position"] = exc.messages
     if errors:
         raise ValidationError(errors)
 
