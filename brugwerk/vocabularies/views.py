@@ -124,7 +124,7 @@ class VocabularyPages:
             ),
         )
         if term is not None:
-            messages.success(request, self.texts.added % {"name": term.name})
+            messages.success(request, str(self.texts.added) % {"name": term.name})
             return redirect(self.url_name("list"))
         return self._form_page(request, form, str(self.texts.create_title))
 
@@ -138,9 +138,9 @@ class VocabularyPages:
             lambda: services.term_update(actor=Actor.from_request(request), term=term, values=model_values(form)),
         )
         if saved is not None:
-            messages.success(request, self.texts.saved % {"name": saved.name})
+            messages.success(request, str(self.texts.saved) % {"name": saved.name})
             return redirect(self.url_name("list"))
-        return self._form_page(request, form, self.texts.update_title % {"name": name})
+        return self._form_page(request, form, str(self.texts.update_title) % {"name": name})
 
     def defaults_view(self, request: HttpRequest) -> HttpResponse:
         region = self._region(request)
