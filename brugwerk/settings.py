@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "brugwerk.regions",
     "brugwerk.network",
     "brugwerk.pool",
+    "brugwerk.vocabularies",
     "brugwerk.cases",
     "brugwerk.expertise",
     "brugwerk.signals",

@@ -16,13 +16,11 @@ from brugwerk.cases.services import (
     appointment_create,
     appointment_delete,
     appointment_update,
-    life_domain_create,
-    life_domain_update,
-    life_domains_ensure_defaults,
     presence_day_create,
     presence_day_delete,
     presence_day_end,
 )
+from brugwerk.vocabularies.services import term_create, term_update, terms_ensure_defaults
 from tests import factories_cases as fc
 
 
@@ -96,26 +94,29 @@ def test_presence_days_are_planned_dated_and_ended(world):
 
 
 def test_a_region_gets_the_default_life_domains_once(world):
-    created = life_domains_ensure_defaults(region=world.region)
+    created = terms_ensure_defaults(model=LifeDomain, region=world.region)
     assert [d.name for d in created] == list(DEFAULT_LIFE_DOMAINS)
-    assert life_domains_ensure_defaults(region=world.region) == list(LifeDomain.objects.filter(region=world.region))
+    assert terms_ensure_defaults(model=LifeDomain, region=world.region) == list(
+        LifeDomain.objects.filter(region=world.region))
     assert LifeDomain.objects.filter(region=world.region).count() == 11
-    assert AuditEntry.objects.filter(subject_type="cases.lifedomain", actor_label="life_domains_ensure_defaults",
+    assert AuditEntry.objects.filter(subject_type="cases.lifedomain", actor_label="terms_ensure_defaults",
                                      region=world.region).count() == 11
     with pytest.raises(PermissionDenied):
-        life_domains_ensure_defaults(region=world.other_region, actor=Actor(user=world.brugfiguur))
+        terms_ensure_defaults(model=LifeDomain, region=world.other_region, actor=Actor(user=world.brugfiguur))
 
 
 def test_the_coordinator_keeps_the_list_of_life_domains(world):
-    domain = life_domain_create(actor=Actor(user=world.coordinator), region=world.region, name="Digitale inclusie")
+    domain = term_create(actor=Actor(user=world.coordinator), model=LifeDomain, region=world.region,
+                         values={"name": "Digitale inclusie"})
     with pytest.raises(ValidationError):
-        life_domain_create(actor=Actor(user=world.beheerder), region=world.region, name="digitale inclusie")
+        term_create(actor=Actor(user=world.beheerder), model=LifeDomain, region=world.region,
+                    values={"name": "digitale inclusie"})
     with pytest.raises(PermissionDenied):
-        life_domain_create(actor=Actor(user=world.brugfiguur), region=world.region, name="Sport")
-    life_domain_update(actor=Actor(user=world.coordinator), life_domain=domain, values={"active": False})
+        term_create(actor=Actor(user=world.brugfiguur), model=LifeDomain, region=world.region, values={"name": "Sport"})
+    term_update(actor=Actor(user=world.coordinator), term=domain, values={"active": False})
     domain.refresh_from_db()
     assert not domain.active
     with pytest.raises(ValidationError):
-        life_domain_update(actor=Actor(user=world.coordinator), life_domain=domain, values={"name": " "})
+        term_update(actor=Actor(user=world.coordinator), term=domain, values={"name": " "})
     with pytest.raises(PermissionDenied):
-        life_domain_update(actor=Actor(user=world.foreign_coordinator), life_domain=domain, values={"active": True})
+        term_update(actor=Actor(user=world.foreign_coordinator), term=domain, values={"active": True})

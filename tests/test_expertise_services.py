@@ -21,6 +21,7 @@ from brugwerk.expertise.models import (
     SchoolTeamActivity,
 )
 from brugwerk.pool.models import PoolMember
+from brugwerk.vocabularies import services as lists
 from tests import factories as f
 from tests.records.expertise import make_activity, topics_of
 
@@ -133,7 +134,7 @@ def test_an_unsound_activity_is_refused_with_a_reason_on_its_field(world, topics
 def test_a_topic_out_of_use_cannot_be_chosen_anew_but_stays_on_older_activities(world, topics):
     actor = Actor(user=world.brugfiguur)
     activity = services.activity_create(actor=actor, region=world.region, values=values(world, topics))
-    services.topic_update(actor=Actor(user=world.coordinator), topic=topics[0], values={"active": False})
+    lists.term_update(actor=Actor(user=world.coordinator), term=topics[0], values={"active": False})
     with pytest.raises(ValidationError):
         services.activity_create(actor=actor, region=world.region, values=values(world, topics))
     services.activity_update(actor=actor, activity=activity, values={"topics": topics[:2], "participant_count": 20})
@@ -202,30 +203,33 @@ def test_the_lead_and_the_coordinator_delete_an_activity_recorded_by_mistake(wor
 
 
 def test_a_region_gets_the_default_topics_once(world):
-    created = services.topics_ensure_defaults(region=world.region)
+    created = lists.terms_ensure_defaults(model=ExpertiseTopic, region=world.region)
     assert [t.name for t in created] == list(DEFAULT_TOPICS)
-    assert services.topics_ensure_defaults(region=world.region) == created
+    assert lists.terms_ensure_defaults(model=ExpertiseTopic, region=world.region) == created
     assert ExpertiseTopic.objects.filter(region=world.region).count() == len(DEFAULT_TOPICS)
     assert not ExpertiseTopic.objects.filter(region=world.other_region).exists()
 
 
 def test_the_coordinator_keeps_the_topics_and_names_stay_unique(world, topics):
     coordinator = Actor(user=world.coordinator)
-    topic = services.topic_create(actor=coordinator, region=world.region, name="  Digitale   kloof ", position=12)
+    topic = lists.term_create(actor=coordinator, model=ExpertiseTopic, region=world.region,
+                              values={"name": "  Digitale   kloof ", "position": 12})
     assert topic.name == "Digitale kloof"
     with pytest.raises(ValidationError) as excinfo:
-        services.topic_create(actor=coordinator, region=world.region, name="digitale KLOOF")
+        lists.term_create(actor=coordinator, model=ExpertiseTopic, region=world.region,
+                          values={"name": "digitale KLOOF"})
     assert "name" in errors_of(excinfo)
     with pytest.raises(ValidationError):
-        services.topic_update(actor=coordinator, topic=topic, values={"name": topics[0].name.upper()})
-    services.topic_update(actor=coordinator, topic=topic, values={"name": "Digitale uitsluiting", "active": False})
+        lists.term_update(actor=coordinator, term=topic, values={"name": topics[0].name.upper()})
+    lists.term_update(actor=coordinator, term=topic, values={"name": "Digitale uitsluiting", "active": False})
     topic.refresh_from_db()
     assert (topic.name, topic.active) == ("Digitale uitsluiting", False)
     for persona in ("brugfiguur", "beheerder", "foreign_coordinator"):
         with pytest.raises(PermissionDenied):
-            services.topic_create(actor=Actor(user=world.persona(persona)), region=world.region, name="Nog een")
+            lists.term_create(actor=Actor(user=world.persona(persona)), model=ExpertiseTopic, region=world.region,
+                              values={"name": "Nog een"})
         with pytest.raises(PermissionDenied):
-            services.topic_update(actor=Actor(user=world.persona(persona)), topic=topic, values={"position": 1})
+            lists.term_update(actor=Actor(user=world.persona(persona)), term=topic, values={"position": 1})
     assert AuditEntry.objects.filter(subject_type="expertise.expertisetopic", subject_id=str(topic.pk)).count() == 2
 
 

@@ -214,7 +214,7 @@ def test_the_coordinator_manages_the_topics(world, year, topics):
     client = client_for(world.coordinator)
     response = client.get(TOPICS)
     assert response.status_code == 200
-    counts = {topic.name: topic.activity_count for topic in response.context["topics"]}
+    counts = {topic.name: topic.usage_count for topic in response.context["terms"]}
     assert counts["armoede en kansarmoede"] == 3 and counts["welbevinden"] == 0
     response = client.post(reverse("expertise:topic_create"), {"name": "Digitale kloof", "position": "10"})
     assert response.status_code == 302
@@ -239,7 +239,7 @@ def test_only_the_coordinator_manages_topics(world, topics, persona):
 def test_a_region_without_topics_gets_the_default_list_from_the_topic_page(world):
     client = client_for(world.coordinator)
     response = client.get(TOPICS)
-    assert response.context["topics"] == []
+    assert response.context["terms"] == []
     assert reverse("expertise:topic_defaults") in response.content.decode()
     assert client.get(reverse("expertise:topic_defaults")).status_code == 405
     client.post(reverse("expertise:topic_defaults"))

@@ -14,6 +14,7 @@ from brugwerk.audit.services import Actor
 from brugwerk.learning import selectors, services
 from brugwerk.learning.models import DEFAULT_LEARNING_THEMES, LearningKind, LearningSession, LearningTheme
 from brugwerk.timeuse.contract import Pillar
+from brugwerk.vocabularies import services as lists
 from tests import factories as f
 from tests.records.learning import make_entry, make_item, make_session, make_theme
 
@@ -221,8 +222,8 @@ def test_a_session_is_changed_by_its_recorder_and_the_coordinator_not_by_a_parti
 
 
 def test_default_themes_are_given_once(world):
-    services.themes_ensure_defaults(region=world.region)
-    services.themes_ensure_defaults(region=world.region)
+    lists.terms_ensure_defaults(model=LearningTheme, region=world.region)
+    lists.terms_ensure_defaults(model=LearningTheme, region=world.region)
     assert list(LearningTheme.objects.filter(region=world.region).values_list("name", flat=True)) == list(
         DEFAULT_LEARNING_THEMES
     )
@@ -231,11 +232,11 @@ def test_default_themes_are_given_once(world):
 def test_a_theme_name_is_unique_in_its_region(world):
     make_theme(world.region, "schoolverzuim")
     with pytest.raises(ValidationError):
-        services.theme_create(actor=Actor(user=world.coordinator), region=world.region,
-                              values={"name": "schoolverzuim", "position": 1, "active": True})
+        lists.term_create(actor=Actor(user=world.coordinator), model=LearningTheme, region=world.region,
+                          values={"name": "schoolverzuim", "position": 1, "active": True})
     with pytest.raises(PermissionDenied):
-        services.theme_create(actor=Actor(user=world.brugfiguur), region=world.region,
-                              values={"name": "nieuw", "position": 1, "active": True})
+        lists.term_create(actor=Actor(user=world.brugfiguur), model=LearningTheme, region=world.region,
+                          values={"name": "nieuw", "position": 1, "active": True})
 
 
 def test_a_library_item_records_its_author_and_refuses_another_regions_theme(world):

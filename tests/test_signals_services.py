@@ -26,6 +26,8 @@ from brugwerk.signals.models import (
     SignalTheme,
 )
 from brugwerk.timeuse.contract import Pillar
+from brugwerk.vocabularies import selectors as list_selectors
+from brugwerk.vocabularies import services as lists
 from tests import factories_cases as fc
 from tests.records.signals import signal_of, theme_of
 
@@ -330,18 +332,20 @@ def test_beleid_can_never_open_a_case(world):
 
 
 def test_the_default_themes_are_made_once_and_kept_by_the_coordinator(world):
-    services.signal_themes_ensure_defaults(region=world.region)
-    services.signal_themes_ensure_defaults(region=world.region)
+    lists.terms_ensure_defaults(model=SignalTheme, region=world.region)
+    lists.terms_ensure_defaults(model=SignalTheme, region=world.region)
     names = list(SignalTheme.objects.filter(region=world.region).values_list("name", flat=True))
     assert names == list(DEFAULT_SIGNAL_THEMES)
-    theme = services.signal_theme_create(actor=actor(world.coordinator), region=world.region,
-                                         values={"name": "armoede", "position": 20})
+    theme = lists.term_create(actor=actor(world.coordinator), model=SignalTheme, region=world.region,
+                              values={"name": "armoede", "position": 20})
     with pytest.raises(ValidationError):
-        services.signal_theme_create(actor=actor(world.coordinator), region=world.region, values={"name": "Armoede"})
+        lists.term_create(actor=actor(world.coordinator), model=SignalTheme, region=world.region,
+                          values={"name": "Armoede"})
     with pytest.raises(PermissionDenied):
-        services.signal_theme_update(actor=actor(world.brugfiguur), theme=theme, values={"active": False})
-    services.signal_theme_update(actor=actor(world.coordinator), theme=theme, values={"active": False})
-    assert list(selectors.themes_for(user=world.brugfiguur, region=world.region, active_only=True)).count(theme) == 0
+        lists.term_update(actor=actor(world.brugfiguur), term=theme, values={"active": False})
+    lists.term_update(actor=actor(world.coordinator), term=theme, values={"active": False})
+    in_use = list_selectors.terms_in_use(user=world.brugfiguur, model=SignalTheme, region=world.region)
+    assert list(in_use).count(theme) == 0
 
 
 # --- Time and counts -------------------------------------------------------------------------------

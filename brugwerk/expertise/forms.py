@@ -18,7 +18,7 @@ from brugwerk.accounts.models import User
 from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import SchoolChoices
-from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.expertise.models import (
     MAX_MINUTES,
@@ -225,23 +225,6 @@ class EvaluationForm(forms.Form):
     def score(self) -> int | None:
         value = self.cleaned_data.get("evaluation_score")
         return int(value) if value else None
-
-
-class TopicForm(ModelForm):
-    class Meta:
-        model = ExpertiseTopic
-        fields = ["name", "position", "active"]
-        help_texts = {
-            "position": _("Topics are listed by this number, then by name."),
-            "active": _("A topic out of use is no longer offered; activities keep it."),
-        }
-
-
-class TopicCreateForm(ModelForm):
-    class Meta:
-        model = ExpertiseTopic
-        fields = ["name", "position"]
-        help_texts = {"position": _("Topics are listed by this number, then by name.")}
 
 
 class ActivityFilterForm(forms.Form):

@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.vocabularies.models import RegionVocabulary, region_field, unique_name_per_region
+
 # The default list a region starts with (stored in Dutch, like the life domains: it is data the
 # coordinator renames, reorders or takes out of use).
 DEFAULT_TOPICS = (
@@ -39,24 +41,15 @@ MAX_MINUTES = 12 * 60  # one activity lasts at most a (long) working day
 MAX_PARTICIPANTS = 500
 
 
-class ExpertiseTopic(models.Model):
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="expertise_topics", verbose_name=_("region")
-    )
-    name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
+class ExpertiseTopic(RegionVocabulary):
+    DEFAULTS = DEFAULT_TOPICS
 
-    class Meta:
-        ordering = ["position", "name"]
+    region = region_field("expertise_topics")
+
+    class Meta(RegionVocabulary.Meta):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="expertise_topic_unique_name_per_region")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+        constraints = [unique_name_per_region("expertise_topic_unique_name_per_region")]
 
 
 class ActivityKind(models.TextChoices):

@@ -27,35 +27,10 @@ from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 # --- Lists to choose from ------------------------------------------------------------------------
 
 
-def topics_for(*, user: User, region: Region, in_use_only: bool = False) -> QuerySet[ExpertiseTopic]:
-    """The region's topics (those in use only, for a new choice)."""
-    topics = scope(user, ExpertiseTopic).filter(region=region)
-    return topics.filter(active=True) if in_use_only else topics
-
-
-def topics_to_manage(*, user: User, region: Region) -> QuerySet[ExpertiseTopic]:
-    """The topics the user keeps (the coordinator), each with `activity_count`: how many
-    activities of the region name it."""
-    return (
-        scope(user, ExpertiseTopic, Action.CHANGE)
-        .filter(region=region)
-        .annotate(activity_count=Count("activities", distinct=True))
-        .order_by("position", "name")
-    )
-
-
-def topic_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> ExpertiseTopic:
-    return get_object_or_404(user, ExpertiseTopic, action, pk=pk)
-
-
 def facilitator_choices(*, user: User, region: Region) -> QuerySet[User]:
     """Who can have led an activity: the active brugfiguren of the region's pool."""
     members = scope(user, PoolMember).filter(region=region, active=True)
     return User.objects.filter(pk__in=members.values("user_id")).order_by("first_name", "last_name", "username")
-
-
-def life_domains_for(*, user: User, region: Region) -> QuerySet[LifeDomain]:
-    return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
 # --- Activities ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Every write of school-team expertise: the region's topics and the activities with school teams.
+"""Every write of school-team expertise: the activities with school teams (the region's topics are kept
+by `brugwerk.vocabularies.services`).
 
 Each service takes the actor first (keyword-only), asks the access policy, validates the whole
 record (all errors at once, in Dutch on the form) and writes it together with its audit entry in
@@ -21,7 +22,6 @@ from brugwerk.access.rules_expertise import may_record_for_others
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.expertise.models import (
-    DEFAULT_TOPICS,
     ExpertiseTopic,
     ParticipantFunction,
     SchoolTeamActivity,
@@ -36,7 +36,6 @@ ACTIVITY_FIELDS = frozenset(
     }
 )
 M2M_FIELDS = ("topics", "co_facilitators", "life_domains")
-TOPIC_FIELDS = frozenset({"name", "position", "active"})
 # How far ahead an activity may be recorded: a training planned for tomorrow can be put in today.
 DAYS_AHEAD = 31
 
@@ -64,75 +63,6 @@ def _full_clean(instance: Any, errors: dict[str, Any]) -> None:
 
 def _audit_values(activity: SchoolTeamActivity) -> dict[str, Any]:
     return snapshot(activity)
-
-
-# --- The region's topics -------------------------------------------------------------------------
-
-
-def topics_ensure_defaults(*, region: Region, actor: Actor | None = None) -> list[ExpertiseTopic]:
-    """Give `region` the default list of topics if it has none yet. Without an actor this is the
-    system setting up a region (region_create, the demo)."""
-    if actor is not None:
-        _require(actor, Action.CREATE, ExpertiseTopic, region=region)
-    with transaction.atomic():
-        existing = list(ExpertiseTopic.objects.filter(region=region))
-        if existing:
-            return existing
-        created = []
-        for position, name in enumerate(DEFAULT_TOPICS, 1):
-            topic = ExpertiseTopic.objects.create(region=region, name=name, position=position)
-            created.append(topic)
-            record(
-                actor=actor or Actor(user=None),
-                actor_label=None if actor else "topics_ensure_defaults",
-                event=AuditEvent.CREATE,
-                subject=topic,
-                changes=snapshot(topic),
-            )
-    return created
-
-
-def _check_topic_name(errors: dict[str, Any], topic: ExpertiseTopic) -> None:
-    if not topic.name:
-        errors["name"] = _("This field is required.")
-    elif (
-        ExpertiseTopic.objects.filter(region_id=topic.region_id, name__iexact=topic.name)
-        .exclude(pk=topic.pk)
-        .exists()
-    ):
-        errors["name"] = _("This region already has a topic with this name.")
-
-
-def topic_create(*, actor: Actor, region: Region, name: str, position: int = 0) -> ExpertiseTopic:
-    topic = ExpertiseTopic(region=region, name=" ".join(str(name or "").split()), position=position or 0)
-    _require(actor, Action.CREATE, topic)
-    errors: dict[str, Any] = {}
-    _check_topic_name(errors, topic)
-    _full_clean(topic, errors)
-    with transaction.atomic():
-        topic.save()
-        record(actor=actor, event=AuditEvent.CREATE, subject=topic, changes=snapshot(topic))
-    return topic
-
-
-def topic_update(*, actor: Actor, topic: ExpertiseTopic, values: Mapping[str, Any]) -> ExpertiseTopic:
-    """Rename, reorder or take out of use (`active`); topics are never deleted, since activities
-    and figures refer to them."""
-    _unknown(values, TOPIC_FIELDS)
-    with transaction.atomic():
-        topic = ExpertiseTopic.objects.select_for_update().get(pk=topic.pk)
-        _require(actor, Action.CHANGE, topic)
-        before = snapshot(topic)
-        for name, value in values.items():
-            setattr(topic, name, " ".join(value.split()) if isinstance(value, str) else value)
-        errors: dict[str, Any] = {}
-        _check_topic_name(errors, topic)
-        _full_clean(topic, errors)
-        topic.save()
-        changes = diff(before, snapshot(topic))
-        if changes:
-            record(actor=actor, event=AuditEvent.UPDATE, subject=topic, changes=changes)
-    return topic
 
 
 # --- Activities ----------------------------------------------------------------------------------

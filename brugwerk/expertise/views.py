@@ -16,11 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can
 from brugwerk.access.rules_expertise import may_list_activities, may_see_expertise_figures
 from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import contact_school_choices
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.expertise import selectors, services
@@ -28,15 +29,15 @@ from brugwerk.expertise.forms import (
     ActivityFilterForm,
     ActivityForm,
     EvaluationForm,
-    TopicCreateForm,
-    TopicForm,
     school_year_start,
 )
 from brugwerk.expertise.models import ExpertiseTopic, SchoolTeamActivity, school_year_of
-from brugwerk.regions.forms import add_service_errors, model_values
+from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import own_school_of, school_get
 from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
+from brugwerk.vocabularies.selectors import terms_for, terms_in_use
+from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
 
 ACTIVITIES_PER_PAGE = 25
 
@@ -80,7 +81,7 @@ def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(
         request.GET,
         schools=selectors.schools_with_activities(user=user, region=region),
-        topics=selectors.topics_for(user=user, region=region),
+        topics=terms_for(user=user, model=ExpertiseTopic, region=region),
         show_mine=can_create,
     )
     activities = selectors.activities_for(user=user, region=region, filters=form.filters())
@@ -129,9 +130,9 @@ def _activity_form(
     return ActivityForm(
         request.POST or None,
         schools=contact_school_choices(user=user, region=region),
-        topics=selectors.topics_for(user=user, region=region, in_use_only=True),
+        topics=terms_in_use(user=user, model=ExpertiseTopic, region=region),
         facilitators=selectors.facilitator_choices(user=user, region=region),
-        life_domains=selectors.life_domains_for(user=user, region=region),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
         user=user,
         instance=instance,
     )
@@ -307,64 +308,34 @@ def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- The region's topics -------------------------------------------------------------------------
 
-
-def _topics_region(request: AuthenticatedHttpRequest) -> Region:
-    region = region_or_404(request)
-    require(can(request.user, Action.CREATE, ExpertiseTopic, region=region))
-    return region
-
-
-def _topic_crumbs() -> list[tuple[str, str]]:
-    return [*_list_crumbs(), (reverse("expertise:topic_list"), _("Topics"))]
-
-
-def topic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = _topics_region(request)
-    topics = list(selectors.topics_to_manage(user=request.user, region=region))
-    return render(request, "expertise/topic_list.html", {"topics": topics, "breadcrumbs": _list_crumbs()})
-
-
-def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = _topics_region(request)
-    form = TopicCreateForm(request.POST or None)
-    topic = run_form(
-        request,
-        form,
-        lambda: services.topic_create(actor=Actor.from_request(request), region=region, **model_values(form)),
-    )
-    if topic is not None:
-        messages.success(request, _("Topic %(name)s was added.") % {"name": topic.name})
-        return redirect("expertise:topic_list")
-    return render_form(
-        request, form=form, title=_("Add a topic"), cancel_url=reverse("expertise:topic_list"),
-        breadcrumbs=_topic_crumbs(),
-    )
-
-
-def topic_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(user=request.user, pk=pk, action=Action.CHANGE)
-    form = TopicForm(request.POST or None, instance=topic)
-    saved = run_form(
-        request,
-        form,
-        lambda: services.topic_update(actor=Actor.from_request(request), topic=topic, values=model_values(form)),
-    )
-    if saved is not None:
-        messages.success(request, _("Topic %(name)s was saved.") % {"name": saved.name})
-        return redirect("expertise:topic_list")
-    return render_form(
-        request, form=form, title=_("Change topic %(name)s") % {"name": topic.name},
-        cancel_url=reverse("expertise:topic_list"), breadcrumbs=_topic_crumbs(),
-    )
-
-
-@require_POST
-def topic_defaults(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Give a region without topics the default list (a region made before this app existed)."""
-    region = _topics_region(request)
-    services.topics_ensure_defaults(region=region, actor=Actor.from_request(request))
-    messages.success(request, _("The region's list of topics is ready."))
-    return redirect("expertise:topic_list")
+TOPICS = VocabularyPages(
+    model=ExpertiseTopic,
+    namespace="expertise",
+    kind="topic",
+    parent_crumbs=_list_crumbs,
+    usage="activities",
+    offer_defaults=True,  # a region made before this app existed
+    texts=VocabularyTexts(
+        title=gettext_lazy("Topics of school-team activities"),
+        intro=gettext_lazy(
+            "The region's own list: the topics bridge figures choose from when they record an activity with a "
+            "school team. Take a topic out of use instead of deleting it; the activities keep it."
+        ),
+        crumb=gettext_lazy("Topics"),
+        column=gettext_lazy("Topic"),
+        empty=gettext_lazy("This region has no topics yet."),
+        add=gettext_lazy("Add a topic"),
+        create_title=gettext_lazy("Add a topic"),
+        update_title=gettext_lazy("Change topic %(name)s"),
+        added=gettext_lazy("Topic %(name)s was added."),
+        saved=gettext_lazy("Topic %(name)s was saved."),
+        position_help=gettext_lazy("Topics are listed by this number, then by name."),
+        active_help=gettext_lazy("A topic out of use is no longer offered; activities keep it."),
+        usage=gettext_lazy("Activities"),
+        defaults_button=gettext_lazy("Add the default list of topics"),
+        defaults_done=gettext_lazy("The region's list of topics is ready."),
+    ),
+)
 
 
 urlpatterns = [
@@ -377,8 +348,5 @@ urlpatterns = [
     path("scholen/<int:pk>/", school_summary, name="school_summary"),
     path("mijn-school/", my_school, name="my_school"),
     path("cijfers/", figures, name="figures"),
-    path("themas/", topic_list, name="topic_list"),
-    path("themas/nieuw/", topic_create, name="topic_create"),
-    path("themas/<int:pk>/wijzigen/", topic_update, name="topic_update"),
-    path("themas/standaard/", topic_defaults, name="topic_defaults"),
+    *TOPICS.urls(),
 ]

@@ -42,6 +42,7 @@ from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.selectors import school_choices
 from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
+from brugwerk.vocabularies.selectors import terms_in_use
 
 OFFERINGS_PER_PAGE = 25
 QUOTES_SHOWN = 12
@@ -137,7 +138,7 @@ def _offering_form(request: AuthenticatedHttpRequest, region: Any, **kwargs: Any
         schools=school_choices(user=user, region=region),
         organisers=selectors.organiser_choices(user=user, region=region),
         partners=scope(user, PartnerOrganisation).filter(region=region).order_by("name"),
-        life_domains=scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name"),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
         **kwargs,
     )
 

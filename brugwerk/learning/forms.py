@@ -263,13 +263,3 @@ class SocialMapSearchForm(forms.Form):
 
 
 # --- Themes ---------------------------------------------------------------------------------------
-
-
-class ThemeForm(ModelForm):
-    class Meta:
-        model = LearningTheme
-        fields = ["name", "position", "active"]
-        help_texts = {
-            "position": _("Themes are listed by this number, then by name."),
-            "active": _("A theme no longer in use stays on the records that have it, but cannot be chosen."),
-        }

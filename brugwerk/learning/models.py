@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.vocabularies.models import RegionVocabulary, region_field, unique_name_per_region
+
 # The default themes of a region (stored in Dutch, like the life domains; editable per region).
 DEFAULT_LEARNING_THEMES = (
     "armoede en schoolkosten",
@@ -31,30 +33,18 @@ DEFAULT_LEARNING_THEMES = (
 MAX_SESSION_MINUTES = 12 * 60
 
 
-class LearningTheme(models.Model):
+class LearningTheme(RegionVocabulary):
     """A theme of the region's learning (intervision, coaching, learning networks, the library),
     managed by the coordinator like the life domains."""
 
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="learning_themes", verbose_name=_("region")
-    )
-    name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
+    DEFAULTS = DEFAULT_LEARNING_THEMES
 
-    # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    can_change: bool
+    region = region_field("learning_themes")
 
-    class Meta:
-        ordering = ["position", "name"]
+    class Meta(RegionVocabulary.Meta):
         verbose_name = _("learning theme")
         verbose_name_plural = _("learning themes")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="learning_theme_unique_name_per_region")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+        constraints = [unique_name_per_region("learning_theme_unique_name_per_region")]
 
 
 class LearningKind(models.TextChoices):

@@ -96,25 +96,6 @@ def facilitator_choices(*, user: User, region: Region, include: list[int] | None
     return _people().filter(Q(pk__in=pool.values("pk")) | Q(pk=user.pk))
 
 
-# --- Themes and life domains ----------------------------------------------------------------------
-
-
-def themes_for(
-    *, user: User, region: Region, in_use_only: bool = True, include: list[int] | None = None
-) -> QuerySet[LearningTheme]:
-    """The region's themes: those in use (and those in `include`, already on a record), or all."""
-    qs = scope(user, LearningTheme).filter(region=region)
-    return qs.filter(Q(active=True) | Q(pk__in=include or [])) if in_use_only else qs
-
-
-def theme_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> LearningTheme:
-    return get_object_or_404(user, LearningTheme.objects.select_related("region"), action, pk=pk)
-
-
-def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
-    return scope(user, LifeDomain).filter(region=region, active=True)
-
-
 # --- Library --------------------------------------------------------------------------------------
 
 

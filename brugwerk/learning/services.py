@@ -3,8 +3,9 @@ the audit entry in one transaction.
 
 Learning sessions have their own service: what a session holds depends on its kind (an intervision
 has an anonymised case question, a coaching a private note), and the private note stays out of the
-audit trail, as a private contact note does. Themes, library items and social-map entries are plain
-directory records and go through the directory helper of `brugwerk.regions.services`.
+audit trail, as a private contact note does. Library items and social-map entries are plain directory
+records and go through the directory helper of `brugwerk.regions.services`; the themes are kept by
+`brugwerk.vocabularies.services`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from brugwerk.accounts.models import Membership, Role
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.learning.models import (
-    DEFAULT_LEARNING_THEMES,
     LearningKind,
     LearningSession,
     LearningTheme,
@@ -44,40 +44,6 @@ SESSION_FIELDS = frozenset().union(*FIELDS_OF_KIND.values())
 M2M_FIELDS = frozenset({"participants", "themes"})
 PRIVATE_FIELDS = ("private_note",)
 MIN_INTERVISION_PARTICIPANTS = 2
-
-
-# --- Learning themes ------------------------------------------------------------------------------
-
-
-def themes_ensure_defaults(*, region: Region) -> list[LearningTheme]:
-    """Give `region` the default learning themes if it has none yet (the system setting up a region:
-    the demo, or a region made after the data migration)."""
-    if LearningTheme.objects.filter(region=region).exists():
-        return list(LearningTheme.objects.filter(region=region))
-    themes = [
-        LearningTheme(region=region, name=name, position=position)
-        for position, name in enumerate(DEFAULT_LEARNING_THEMES, 1)
-    ]
-    with transaction.atomic():
-        LearningTheme.objects.bulk_create(themes)
-        record(
-            actor=Actor(user=None),
-            actor_label="themes_ensure_defaults",
-            event=AuditEvent.CREATE,
-            subject_type=LearningTheme._meta.label_lower,
-            subject_label=_("Default learning themes"),
-            region_id=region.pk,
-            changes={"names": list(DEFAULT_LEARNING_THEMES)},
-        )
-    return themes
-
-
-def theme_create(*, actor: Actor, region: Region, values: Mapping[str, Any]) -> LearningTheme:
-    return directory_create(actor=actor, instance=LearningTheme(region=region), values=values)
-
-
-def theme_update(*, actor: Actor, theme: LearningTheme, values: Mapping[str, Any]) -> LearningTheme:
-    return directory_update(actor=actor, instance=theme, values=values)
 
 
 # --- Learning sessions ----------------------------------------------------------------------------

@@ -28,16 +28,6 @@ def _minutes_field() -> forms.IntegerField:
     )
 
 
-class SignalThemeForm(ModelForm):
-    class Meta:
-        model = SignalTheme
-        fields = ["name", "position", "active"]
-        help_texts = {
-            "position": _("Themes are listed from low to high."),
-            "active": _("A theme out of use is no longer offered for new signals; existing signals keep it."),
-        }
-
-
 class SignalForm(ModelForm):
     class Meta:
         model = Signal

@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 # The default themes of a region (docs/domain.md#signals-to-policy-knelpunten). They are data: stored in
 # Dutch, editable per region by its coordinator.
+from brugwerk.vocabularies.models import RegionVocabulary, region_field, unique_name_per_region
+
+# The default themes of a region (docs/domain.md#signals-to-policy-knelpunten). They are data: stored in
+# Dutch, editable per region by its coordinator.
 DEFAULT_SIGNAL_THEMES = (
     "schoolkosten",
     "vervoer en mobiliteit",
@@ -32,24 +36,15 @@ DEFAULT_SIGNAL_THEMES = (
 MAX_MINUTES = 24 * 60  # one entry never counts more than a day
 
 
-class SignalTheme(models.Model):
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="signal_themes", verbose_name=_("region")
-    )
-    name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
+class SignalTheme(RegionVocabulary):
+    DEFAULTS = DEFAULT_SIGNAL_THEMES
 
-    class Meta:
-        ordering = ["position", "name"]
+    region = region_field("signal_themes")
+
+    class Meta(RegionVocabulary.Meta):
         verbose_name = _("signal theme")
         verbose_name_plural = _("signal themes")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="signal_theme_unique_name_per_region")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+        constraints = [unique_name_per_region("signal_theme_unique_name_per_region")]
 
 
 class SignalLevel(models.TextChoices):

@@ -65,11 +65,6 @@ def _with_counts(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
     )
 
 
-def themes_for(*, user: User, region: Region, active_only: bool = False) -> QuerySet[SignalTheme]:
-    themes = scope(user, SignalTheme).filter(region=region)
-    return themes.filter(active=True) if active_only else themes
-
-
 def signals_for(
     *, user: User, region: Region, filters: SignalFilter | None = None, policy_only: bool = False
 ) -> QuerySet[Signal]:

@@ -33,7 +33,6 @@ from brugwerk.cases.services._common import (
 )
 from brugwerk.regions.models import Region
 from brugwerk.signals.models import (
-    DEFAULT_SIGNAL_THEMES,
     POLICY_STATUSES,
     STATUS_ORDER,
     ResponseKind,
@@ -44,13 +43,11 @@ from brugwerk.signals.models import (
     SignalResponse,
     SignalStatus,
     SignalStatusChange,
-    SignalTheme,
 )
 
 SIGNAL_FIELDS = frozenset(
     {"theme", "title", "description", "level", "school", "municipality", "zone", "low_threshold_contacts", "minutes"}
 )
-THEME_FIELDS = frozenset({"name", "position", "active"})
 RESPONSE_FIELDS = frozenset({"responder", "received_on", "kind", "text"})
 # The place field each level needs; the others are cleared.
 PLACE_OF_LEVEL: dict[str, str] = {
@@ -83,72 +80,6 @@ def _check_date(errors: dict[str, str], field: str, day: datetime.date | None, *
 def _require_not_closed(signal: Signal) -> None:
     if signal.status == SignalStatus.CLOSED:
         raise ValidationError(_("This signal is closed. Ask the coordinator to reopen it first."), code="closed")
-
-
-# --- Themes -----------------------------------------------------------------------------------------
-
-
-def signal_themes_ensure_defaults(*, region: Region, actor: Actor | None = None) -> list[SignalTheme]:
-    """Give `region` the default themes if it has none yet. Without an actor this is the system
-    setting up a region (region_create, the demo)."""
-    if actor is not None:
-        require(actor, Action.CREATE, SignalTheme, region=region)
-    with transaction.atomic():
-        existing = list(SignalTheme.objects.filter(region=region))
-        if existing:
-            return existing
-        created = []
-        for position, name in enumerate(DEFAULT_SIGNAL_THEMES, 1):
-            theme = SignalTheme.objects.create(region=region, name=name, position=position)
-            created.append(theme)
-            record(
-                actor=actor or Actor(user=None),
-                actor_label=None if actor else "signal_themes_ensure_defaults",
-                event=AuditEvent.CREATE,
-                subject=theme,
-                changes=snapshot(theme),
-            )
-    return created
-
-
-def _check_theme_name(errors: dict[str, str], theme: SignalTheme) -> None:
-    if not theme.name:
-        errors["name"] = _("This field is required.")
-    elif (
-        SignalTheme.objects.filter(region_id=theme.region_id, name__iexact=theme.name).exclude(pk=theme.pk).exists()
-    ):
-        errors["name"] = _("This region already has a theme with this name.")
-
-
-def signal_theme_create(*, actor: Actor, region: Region, values: Mapping[str, Any]) -> SignalTheme:
-    _unknown(values, THEME_FIELDS)
-    theme = SignalTheme(region=region, **_strip(values))
-    require(actor, Action.CREATE, theme)
-    errors: dict[str, str] = {}
-    _check_theme_name(errors, theme)
-    full_clean(theme, errors)
-    with transaction.atomic():
-        theme.save()
-        audit_create(actor, theme)
-    return theme
-
-
-def signal_theme_update(*, actor: Actor, theme: SignalTheme, values: Mapping[str, Any]) -> SignalTheme:
-    """Rename, reorder or take out of use (`active`); themes are never deleted, since signals and
-    figures refer to them."""
-    _unknown(values, THEME_FIELDS)
-    with transaction.atomic():
-        theme = locked(theme)
-        require(actor, Action.CHANGE, theme)
-        before = snapshot(theme)
-        for name, value in _strip(values).items():
-            setattr(theme, name, value)
-        errors: dict[str, str] = {}
-        _check_theme_name(errors, theme)
-        full_clean(theme, errors)
-        theme.save()
-        audit_update(actor, theme, before)
-    return theme
 
 
 # --- Signals ----------------------------------------------------------------------------------------

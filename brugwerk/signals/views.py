@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.audit.services import Actor, record_list_view, record_view
@@ -33,7 +34,6 @@ from brugwerk.signals.forms import (
     ResponseForm,
     SignalFilterForm,
     SignalForm,
-    SignalThemeForm,
     StatusChangeForm,
 )
 from brugwerk.signals.models import (
@@ -45,6 +45,8 @@ from brugwerk.signals.models import (
     SignalStatusChange,
     SignalTheme,
 )
+from brugwerk.vocabularies.selectors import terms_for, terms_in_use
+from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
 
 SIGNALS_PER_PAGE = 25
 
@@ -107,7 +109,7 @@ def _signal_form_page(
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _reader_region(request)
     user = request.user
-    form = SignalFilterForm(request.GET, themes=selectors.themes_for(user=user, region=region))
+    form = SignalFilterForm(request.GET, themes=terms_for(user=user, model=SignalTheme, region=region))
     signals = selectors.signals_for(user=user, region=region, filters=form.filters())
     page = Paginator(signals, SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -166,20 +168,14 @@ def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "signals/signal_detail.html", context)
 
 
-def _themes_for_form(request: AuthenticatedHttpRequest, region: Region, current: SignalTheme | None = None) -> Any:
-    """Active themes, and the signal's own theme even when it went out of use."""
-    themes = selectors.themes_for(user=request.user, region=region)
-    return themes.filter(active=True) | themes.filter(pk=current.pk) if current is not None else themes.filter(
-        active=True
-    )
-
-
 def _signal_form(request: AuthenticatedHttpRequest, region: Region, instance: Signal | None = None) -> SignalForm:
     user = request.user
     return SignalForm(
         request.POST or None,
         instance=instance,
-        themes=_themes_for_form(request, region, instance.theme if instance else None),
+        themes=terms_in_use(  # the signal's own theme even when it went out of use
+            user=user, model=SignalTheme, region=region, include=[instance.theme_id] if instance else ()
+        ),
         schools=school_choices(user=user, region=region),
         municipalities=municipalities_for(user=user, region=region),
         zones=zones_for(user=user, region=region),
@@ -360,53 +356,28 @@ def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # --- Themes -------------------------------------------------------------------------------------
 
-
-def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = region_or_404(request)
-    user = request.user
-    require(can(user, Action.CREATE, SignalTheme, region=region))
-    themes = selectors.themes_for(user=user, region=region)
-    changeable = set(scope(user, SignalTheme, Action.CHANGE).filter(region=region).values_list("pk", flat=True))
-    return render(request, "signals/theme_list.html", {"themes": themes, "changeable": changeable})
-
-
-def _theme_crumbs() -> list[tuple[str, str]]:
-    return [*_crumbs(), (reverse("signals:theme_list"), _("Themes"))]
-
-
-def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = region_or_404(request)
-    require(can(request.user, Action.CREATE, SignalTheme, region=region))
-    form = SignalThemeForm(request.POST or None)
-    theme = run_form(
-        request, form,
-        lambda: services.signal_theme_create(actor=Actor.from_request(request), region=region,
-                                             values=model_values(form)),
-    )
-    if theme is not None:
-        messages.success(request, _("Theme %(name)s was added.") % {"name": theme.name})
-        return redirect("signals:theme_list")
-    return render_form(
-        request, form=form, title=_("Add a theme"), cancel_url=reverse("signals:theme_list"),
-        breadcrumbs=_theme_crumbs(),
-    )
-
-
-def theme_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    theme = get_object_or_404(request.user, SignalTheme, Action.CHANGE, pk=pk)
-    form = SignalThemeForm(request.POST or None, instance=theme)
-    saved = run_form(
-        request, form,
-        lambda: services.signal_theme_update(actor=Actor.from_request(request), theme=theme,
-                                             values=model_values(form)),
-    )
-    if saved is not None:
-        messages.success(request, _("Theme %(name)s was saved.") % {"name": saved.name})
-        return redirect("signals:theme_list")
-    return render_form(
-        request, form=form, title=_("Change theme %(name)s") % {"name": theme.name},
-        cancel_url=reverse("signals:theme_list"), breadcrumbs=_theme_crumbs(),
-    )
+THEMES = VocabularyPages(
+    model=SignalTheme,
+    namespace="signals",
+    kind="theme",
+    parent_crumbs=_crumbs,
+    texts=VocabularyTexts(
+        title=gettext_lazy("Themes of signals"),
+        intro=gettext_lazy("The region's own list. A theme out of use stays on the signals that have it."),
+        crumb=gettext_lazy("Themes"),
+        column=gettext_lazy("Theme"),
+        empty=gettext_lazy("No themes yet."),
+        add=gettext_lazy("Add a theme"),
+        create_title=gettext_lazy("Add a theme"),
+        update_title=gettext_lazy("Change theme %(name)s"),
+        added=gettext_lazy("Theme %(name)s was added."),
+        saved=gettext_lazy("Theme %(name)s was saved."),
+        position_help=gettext_lazy("Themes are listed from low to high."),
+        active_help=gettext_lazy(
+            "A theme out of use is no longer offered for new signals; existing signals keep it."
+        ),
+    ),
+)
 
 
 urlpatterns = [
@@ -421,7 +392,5 @@ urlpatterns = [
     path("bewijs/<int:pk>/verwijderen/", evidence_remove, name="evidence_remove"),
     path("<int:pk>/status/", status_change, name="status_change"),
     path("<int:pk>/antwoord/", response_create, name="response_create"),
-    path("themas/", theme_list, name="theme_list"),
-    path("themas/nieuw/", theme_create, name="theme_create"),
-    path("themas/<int:pk>/wijzigen/", theme_update, name="theme_update"),
+    *THEMES.urls(),
 ]

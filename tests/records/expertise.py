@@ -74,9 +74,9 @@ LIST_URLS = [
 
 def topics_of(region) -> list[ExpertiseTopic]:
     """The region's default topics (test regions are made after the data migration ran)."""
-    from brugwerk.expertise.services import topics_ensure_defaults
+    from brugwerk.vocabularies.services import terms_ensure_defaults
 
-    return list(topics_ensure_defaults(region=region))
+    return list(terms_ensure_defaults(model=ExpertiseTopic, region=region))
 
 
 def make_activity(region, *, school, lead, topics=(), co_facilitators=(), **values) -> SchoolTeamActivity:

@@ -1,5 +1,5 @@
 """Give every existing region the default list of life domains (docs/domain.md); new regions get it from
-`cases.services.life_domains_ensure_defaults`."""
+`vocabularies.services.terms_ensure_defaults` (from `cases.models.DEFAULT_LIFE_DOMAINS`)."""
 
 from django.db import migrations
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.regions.models import EducationForm
+from brugwerk.vocabularies.models import RegionVocabulary, region_field, unique_name_per_region
 
 # The default life domains (docs/domain.md#life-domains-levensdomeinen). They are data: stored in Dutch,
 # editable per region.
@@ -30,24 +31,15 @@ DEFAULT_LIFE_DOMAINS = (
 )
 
 
-class LifeDomain(models.Model):
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="life_domains", verbose_name=_("region")
-    )
-    name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
+class LifeDomain(RegionVocabulary):
+    DEFAULTS = DEFAULT_LIFE_DOMAINS
 
-    class Meta:
-        ordering = ["position", "name"]
+    region = region_field("life_domains")
+
+    class Meta(RegionVocabulary.Meta):
         verbose_name = _("life domain")
         verbose_name_plural = _("life domains")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="life_domain_unique_name_per_region")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+        constraints = [unique_name_per_region("life_domain_unique_name_per_region")]
 
 
 class YoungPerson(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from brugwerk.access import scope
-from brugwerk.cases.models import CaseStatus, ContactMoment, LifeDomain, PresenceDay, YoungPerson
+from brugwerk.cases.models import CaseStatus, ContactMoment, PresenceDay, YoungPerson
 from brugwerk.cases.selectors import contacts_visible_to
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -74,10 +74,6 @@ def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:
     by_pk = {school.pk: school for school in schools}
     default = by_pk.get(present) if present else (served[0] if len(served) == 1 else None)
     return SchoolChoices(served=served, others=[s for s in schools if not s.served], today=default)
-
-
-def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
-    return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
 def young_people_without_open_case(*, user: User, region: Region) -> QuerySet[YoungPerson]:

@@ -18,7 +18,6 @@ from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
     CaseStatus,
-    LifeDomain,
     Referral,
     Urgency,
     YoungPerson,
@@ -78,11 +77,6 @@ def referrer_in(*, user: User, region: Region) -> Referrer | None:
         own = scope(user, PartnerOrganisation).filter(region=region, pk__in=organisation_ids).order_by("name")
         return Referrer(Referrer.PARTNER, schools, own, organisation_fixed=_only(own))
     return None
-
-
-def life_domains_in_use(*, user: User, region: Region) -> QuerySet[LifeDomain]:
-    """The region's life domains that a referral may name."""
-    return scope(user, LifeDomain).filter(region=region, active=True).order_by("position", "name")
 
 
 def referrals_of_referrer_in(*, user: User, region: Region) -> list[ReferralStatusRow]:

@@ -1,6 +1,6 @@
 """Writing the case file: the young person and their family, help questions per life domain, goals
-and agreed actions; and the region's list of life domains. Content is written by the case's
-guidance team, and only while the case is open."""
+and agreed actions. Content is written by the case's guidance team, and only while the case is open.
+The region's list of life domains is kept by `brugwerk.vocabularies.services`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
 from brugwerk.accounts.models import User
-from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.audit.services import Actor, snapshot
 from brugwerk.cases.models import (
-    DEFAULT_LIFE_DOMAINS,
     AgreedAction,
     Case,
     CaseStatus,
@@ -268,66 +266,3 @@ def action_complete(*, actor: Actor, action: AgreedAction, done_at: datetime.dat
         action.save(update_fields=["done_at"])
         audit_update(actor, action, before)
     return action
-
-
-# --- The region's life domains -------------------------------------------------------------------
-
-
-def life_domains_ensure_defaults(*, region: Region, actor: Actor | None = None) -> list[LifeDomain]:
-    """Give `region` the default list of life domains (docs/domain.md) if it has none yet. Without an
-    actor this is the system setting up a region (region_create, the demo)."""
-    if actor is not None:
-        require(actor, Action.CREATE, LifeDomain, region=region)
-    with transaction.atomic():
-        if LifeDomain.objects.filter(region=region).exists():
-            return list(LifeDomain.objects.filter(region=region))
-        created = []
-        for position, name in enumerate(DEFAULT_LIFE_DOMAINS, 1):
-            domain = LifeDomain.objects.create(region=region, name=name, position=position)
-            created.append(domain)
-            record(
-                actor=actor or Actor(user=None),
-                actor_label=None if actor else "life_domains_ensure_defaults",
-                event=AuditEvent.CREATE,
-                subject=domain,
-                changes=snapshot(domain),
-            )
-    return created
-
-
-def life_domain_create(*, actor: Actor, region: Region, name: str, position: int = 0) -> LifeDomain:
-    domain = LifeDomain(region=region, position=position)
-    require(actor, Action.CREATE, domain)
-    errors: dict[str, str] = {}
-    domain.name = require_text(errors, "name", name)
-    if domain.name and LifeDomain.objects.filter(region=region, name__iexact=domain.name).exists():
-        errors["name"] = _("This region already has a life domain with this name.")
-    full_clean(domain, errors)
-    with transaction.atomic():
-        domain.save()
-        audit_create(actor, domain)
-    return domain
-
-
-def life_domain_update(*, actor: Actor, life_domain: LifeDomain, values: Mapping[str, Any]) -> LifeDomain:
-    """Rename, reorder or take out of use (`active`); life domains are never deleted, since help
-    questions and figures refer to them."""
-    _unknown(values, frozenset({"name", "position", "active"}))
-    with transaction.atomic():
-        domain = locked(life_domain)
-        require(actor, Action.CHANGE, domain)
-        before = snapshot(domain)
-        for name, value in _strip(values).items():
-            setattr(domain, name, value)
-        errors: dict[str, str] = {}
-        if not domain.name:
-            errors["name"] = _("This field is required.")
-        elif LifeDomain.objects.filter(region_id=domain.region_id, name__iexact=domain.name).exclude(
-            pk=domain.pk
-        ).exists():
-            errors["name"] = _("This region already has a life domain with this name.")
-        full_clean(domain, errors)
-        domain.save()
-        audit_update(actor, domain, before)
-    return domain
-

@@ -49,6 +49,7 @@ from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, school_choices
 from brugwerk.regions.views import render_form, require, run_form
+from brugwerk.vocabularies.selectors import terms_in_use
 
 # The sections of the case file the edit pages return to.
 YOUNG_PERSON, FAMILY, HELP_QUESTIONS, TRAJECTORY = "young-person", "family", "help-questions", "trajectory"
@@ -214,7 +215,7 @@ def family_member_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 def _life_domains(request: AuthenticatedHttpRequest, case: Case, current: int | None = None) -> Any:
     """The region's life domains in use (and the question's own, should it be out of use now)."""
-    return scope(request.user, LifeDomain).filter(Q(active=True) | Q(pk=current), region_id=case.region_id)
+    return terms_in_use(user=request.user, model=LifeDomain, region=case.region_id, include=[current])
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,12 +25,11 @@ from brugwerk.cases.forms.contacts import (
     LowThresholdContactForm,
     add_contact_errors,
 )
-from brugwerk.cases.models import Case, ContactMoment
+from brugwerk.cases.models import Case, ContactMoment, LifeDomain
 from brugwerk.cases.selectors import possible_duplicates
 from brugwerk.cases.selectors.contacts import (
     contact_school_choices,
     last_contact_type,
-    life_domains_in_use,
     own_low_threshold_contacts,
     young_people_without_open_case,
 )
@@ -39,6 +38,7 @@ from brugwerk.core.types import AuthenticatedHttpRequest, field_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 from brugwerk.regions.views import region_or_404, require
+from brugwerk.vocabularies.selectors import terms_in_use
 
 CONTACTS_PER_PAGE = 25
 CONVERT_CHOICES = 100  # without a first name to narrow them down: the most recent ones
@@ -114,7 +114,7 @@ def quick_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LowThresholdContactForm(
         request.POST or None,
         schools=contact_school_choices(user=user, region=region),
-        life_domains=life_domains_in_use(user=user, region=region),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
         default_type=last_contact_type(user=user, region=region, with_case=False),
     )
     if request.method == "POST" and form.is_valid():

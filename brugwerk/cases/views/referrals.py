@@ -26,13 +26,14 @@ from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases import selectors as casework
 from brugwerk.cases import services
 from brugwerk.cases.forms.referrals import AcceptForm, QueueForm, ReferralForm, RefuseForm, WaitingListFilterForm
-from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, Referral, YoungPerson
+from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, LifeDomain, Referral, YoungPerson
 from brugwerk.cases.selectors import referrals as selectors
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices, zones_for
 from brugwerk.regions.views import region_or_404, render_page_or_fragment, require, run_form
+from brugwerk.vocabularies.selectors import terms_in_use
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
@@ -77,7 +78,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrer = selectors.referrer_in(user=user, region=region)
     require(referrer is not None)
     form = ReferralForm(
-        request.POST or None, referrer=referrer, life_domains=selectors.life_domains_in_use(user=user, region=region)
+        request.POST or None, referrer=referrer, life_domains=terms_in_use(user=user, model=LifeDomain, region=region)
     )
     duplicates: list[YoungPerson] = []
     identity = ""

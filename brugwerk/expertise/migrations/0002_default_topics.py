@@ -1,5 +1,5 @@
 """Give every existing region the default list of expertise topics; new regions get it from
-`expertise.services.topics_ensure_defaults` (and the coordinator's topic page offers it)."""
+`vocabularies.services.terms_ensure_defaults` (and the coordinator's topic page offers it)."""
 
 from django.db import migrations
 

@@ -1,5 +1,5 @@
 """Give every existing region the default list of learning themes; the demo and
-`learning.services.themes_ensure_defaults` give them to regions made later."""
+`vocabularies.services.terms_ensure_defaults` give them to regions made later."""
 
 from django.db import migrations
 

@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can
 from brugwerk.access.rules_learning import may_read_coaching_note
 from brugwerk.audit.services import Actor, record_view
+from brugwerk.cases.models import LifeDomain
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import SessionFilterForm, SessionForm
-from brugwerk.learning.models import LearningKind, LearningSession
+from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme
 from brugwerk.learning.views import learning_nav, save_form
 from brugwerk.regions.models import Region
 from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
+from brugwerk.vocabularies.selectors import terms_in_use
 
 SESSIONS_PER_PAGE = 25
 KIND_OF_SLUG = {
@@ -100,10 +102,11 @@ def _session_form(
         kind=kind,
         people=selectors.pool_brugfiguren(user=user, region=region, include=include),
         facilitators=selectors.facilitator_choices(user=user, region=region, include=facilitator),
-        themes=selectors.themes_for(
-            user=user, region=region, include=[t.pk for t in session.themes.all()] if session is not None else None
+        themes=terms_in_use(
+            user=user, model=LearningTheme, region=region,
+            include=[t.pk for t in session.themes.all()] if session is not None else (),
         ),
-        life_domains=selectors.life_domains_in_use(user=user, region=region),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
         private_note=session is None or may_read_coaching_note(user, session),
     )
 

@@ -11,9 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
+from brugwerk.cases.models import LifeDomain
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import (
@@ -21,7 +23,6 @@ from brugwerk.learning.forms import (
     LibrarySearchForm,
     SocialMapEntryForm,
     SocialMapSearchForm,
-    ThemeForm,
 )
 from brugwerk.learning.models import LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.learning.views import learning_nav, save_form
@@ -30,6 +31,8 @@ from brugwerk.regions.forms import model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for
 from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
+from brugwerk.vocabularies.selectors import terms_in_use
+from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
 
 ITEMS_PER_PAGE = 25
 
@@ -47,7 +50,7 @@ def _library_crumbs(item: LibraryItem | None = None) -> list[tuple[str, str]]:
 def library_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
-    form = LibrarySearchForm(request.GET, themes=selectors.themes_for(user=user, region=region))
+    form = LibrarySearchForm(request.GET, themes=terms_in_use(user=user, model=LearningTheme, region=region))
     items = selectors.library_items_for(user=user, region=region, **form.values())
     context = {
         "form": form,
@@ -68,8 +71,8 @@ def _theme_choices(
     request: AuthenticatedHttpRequest, region: Region, item: LibraryItem | None
 ) -> QuerySet[LearningTheme]:
     """The themes in use, and those the item already has (so that editing never drops them unseen)."""
-    include = [theme.pk for theme in item.themes.all()] if item is not None else None
-    return selectors.themes_for(user=request.user, region=region, include=include)
+    include = [theme.pk for theme in item.themes.all()] if item is not None else ()
+    return terms_in_use(user=request.user, model=LearningTheme, region=region, include=include)
 
 
 def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -125,7 +128,7 @@ def social_map_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SocialMapSearchForm(
         request.GET,
         municipalities=municipalities_for(user=user, region=region),
-        life_domains=selectors.life_domains_in_use(user=user, region=region),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
     )
     entries = selectors.social_map_for(user=user, region=region, **form.values())
     context = {
@@ -152,7 +155,7 @@ def _entry_form(
         instance=entry,
         municipalities=municipalities_for(user=user, region=region),
         partners=organisations_for(user=user, region=region),
-        life_domains=selectors.life_domains_in_use(user=user, region=region),
+        life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
     )
 
 
@@ -204,55 +207,31 @@ def social_map_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 # --- Themes ---------------------------------------------------------------------------------------
 
-
-def _theme_crumbs() -> list[tuple[str, str]]:
-    return [(reverse("learning:theme_list"), _("Learning themes"))]
-
-
-def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = region_or_404(request)
-    user = request.user
-    require(can(user, Action.CREATE, LearningTheme, region=region))
-    themes = list(selectors.themes_for(user=user, region=region, in_use_only=False))
-    for theme in themes:
-        theme.can_change = can(user, Action.CHANGE, theme)
-    context = {"themes": themes, **learning_nav(request, region)}
-    return render(request, "learning/theme_list.html", context)
-
-
-def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = region_or_404(request)
-    require(can(request.user, Action.CREATE, LearningTheme, region=region))
-    form = ThemeForm(request.POST or None)
-    theme = save_form(
-        request,
-        form,
-        lambda: services.theme_create(actor=Actor.from_request(request), region=region, values=model_values(form)),
-    )
-    if theme is not None:
-        messages.success(request, _("Theme %(name)s was added.") % {"name": theme.name})
-        return redirect("learning:theme_list")
-    return render_form(
-        request, form=form, title=_("Add a learning theme"), cancel_url=reverse("learning:theme_list"),
-        breadcrumbs=_theme_crumbs(),
-    )
-
-
-def theme_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    theme = selectors.theme_get(user=request.user, pk=pk, action=Action.CHANGE)
-    form = ThemeForm(request.POST or None, instance=theme)
-    saved = save_form(
-        request,
-        form,
-        lambda: services.theme_update(actor=Actor.from_request(request), theme=theme, values=model_values(form)),
-    )
-    if saved is not None:
-        messages.success(request, _("Theme %(name)s was saved.") % {"name": saved.name})
-        return redirect("learning:theme_list")
-    return render_form(
-        request, form=form, title=_("Change theme %(name)s") % {"name": theme.name},
-        cancel_url=reverse("learning:theme_list"), breadcrumbs=_theme_crumbs(),
-    )
+THEMES = VocabularyPages(
+    model=LearningTheme,
+    namespace="learning",
+    kind="theme",
+    nav_template="learning/partials/tabs.html",
+    nav_current="themes",
+    nav_context=learning_nav,
+    texts=VocabularyTexts(
+        title=gettext_lazy("Learning themes"),
+        intro=gettext_lazy(
+            "The themes of intervision, coaching, learning networks and the library. A theme no longer in use "
+            "stays on the records that have it."
+        ),
+        crumb=gettext_lazy("Learning themes"),
+        column=gettext_lazy("Theme"),
+        empty=gettext_lazy("This region has no learning themes yet."),
+        add=gettext_lazy("Add a theme"),
+        create_title=gettext_lazy("Add a learning theme"),
+        update_title=gettext_lazy("Change theme %(name)s"),
+        added=gettext_lazy("Theme %(name)s was added."),
+        saved=gettext_lazy("Theme %(name)s was saved."),
+        position_help=gettext_lazy("Themes are listed by this number, then by name."),
+        active_help=gettext_lazy("A theme no longer in use stays on the records that have it, but cannot be chosen."),
+    ),
+)
 
 
 urlpatterns = [
@@ -264,7 +243,5 @@ urlpatterns = [
     path("sociale-kaart/nieuw/", social_map_create, name="social_map_create"),
     path("sociale-kaart/<int:pk>/", social_map_detail, name="social_map_detail"),
     path("sociale-kaart/<int:pk>/wijzigen/", social_map_update, name="social_map_update"),
-    path("themas/", theme_list, name="theme_list"),
-    path("themas/nieuw/", theme_create, name="theme_create"),
-    path("themas/<int:pk>/wijzigen/", theme_update, name="theme_update"),
+    *THEMES.urls(),
 ]

@@ -1,5 +1,5 @@
 """Give every existing region the default list of signal themes; new regions get it from
-`signals.services.signal_themes_ensure_defaults`."""
+`vocabularies.services.terms_ensure_defaults`."""
 
 from django.db import migrations
 

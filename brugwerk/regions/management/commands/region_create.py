@@ -13,13 +13,9 @@ from brugwerk.audit.services import Actor, record
 from brugwerk.regions.models import Region
 
 SYSTEM = Actor(user=None)
-# Each domain's editable lists with their defaults (life domains, expertise topics, signal themes).
-REGION_DEFAULTS = [
-    "brugwerk.cases.services.casefile.life_domains_ensure_defaults",
-    "brugwerk.expertise.services.topics_ensure_defaults",
-    "brugwerk.signals.services.signal_themes_ensure_defaults",
-    "brugwerk.learning.services.themes_ensure_defaults",
-]
+# The region's editable lists (life domains, expertise topics, signal and learning themes), each
+# with its defaults; by name, since the lists live in the layers above the regions.
+REGION_DEFAULTS = "brugwerk.vocabularies.services.region_defaults_ensure"
 
 
 class Command(BaseCommand):
@@ -39,8 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"A region with short name {options['slug']!r} exists already.")
         region = Region.objects.create(name=options["name"], slug=options["slug"])
         record(actor=SYSTEM, actor_label="region_create", event=AuditEvent.CREATE, subject=region)
-        for ensure_defaults in REGION_DEFAULTS:
-            import_string(ensure_defaults)(region=region)
+        import_string(REGION_DEFAULTS)(region=region)
         people = [(options["admin"], options["admin_email"], Role.BEHEERDER)]
         if options["coordinator"]:
             people.append((options["coordinator"], options["coordinator_email"] or "", Role.COORDINATOR))
