@@ -329,6 +329,10 @@ def _audit_summary(audit: AuditStat) -> str:
 # --- Reading a database's catalog ------------------------------------------------------------------
 
 
+class CannotRun(Exception):
+    """The check cannot be made (a bad revision, an existing database ...): exit 2, nothing compared."""
+
+
 class Database:
     """The database both steps share: created before, measured from its catalog, removed after."""
 
@@ -343,7 +347,7 @@ class Database:
         elif engine.endswith("postgresql"):
             self.kind = "postgresql"
         else:
-            raise SystemExit(f"Only SQLite and PostgreSQL are supported, not {engine}.")
+            raise CannotRun(f"Only SQLite and PostgreSQL are supported, not {engine}.")
         self.name = str(self.config["NAME"])
         self.created = False
 
@@ -355,14 +359,14 @@ class Database:
             path = Path(self.name)
             if path.exists():
                 if not replace:
-                    raise SystemExit(f"{path} exists; the check makes its own database (--replace-database).")
+                    raise CannotRun(f"{path} exists; the check makes its own database (--replace-database).")
                 self._remove_sqlite()
             path.parent.mkdir(parents=True, exist_ok=True)
         else:
             with self._maintenance() as conn:
                 exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
                 if exists and not replace:
-                    raise SystemExit(
+                    raise CannotRun(
                         f"Database {self.name} exists; the check makes its own (--replace-database drops it first)."
                     )
                 if exists:
@@ -400,7 +404,10 @@ class Database:
     def _maintenance(self):
         import psycopg
 
-        return psycopg.connect(**self._conninfo("postgres"), autocommit=True)
+        try:
+            return psycopg.connect(**self._conninfo("postgres"), autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise CannotRun(f"Cannot reach PostgreSQL for {self.name}: {exc}".strip()) from exc
 
     def snapshot_tables(self) -> tuple[dict[str, TableStat], frozenset[str], AuditStat]:
         """Every table's rows and highest id, the applied migrations, and the audit trail's figures."""
@@ -505,7 +512,7 @@ def git(*args: str) -> str:
         ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False  # noqa: S607
     )
     if done.returncode != 0:
-        raise SystemExit(f"git {' '.join(args)}: {done.stderr.strip()}")
+        raise CannotRun(f"git {' '.join(args)}: {done.stderr.strip()}")
     return done.stdout.strip()
 
 
@@ -665,9 +672,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="brugwerk-migcheck-"))
     try:
         database = Database(options.database_url, workdir)
-    except BaseException:
+    except CannotRun as exc:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise
+        print(exc, file=sys.stderr)
+        return 2
     var_dir = workdir / "var"
     var_dir.mkdir()
     log = workdir / "commands.log"
@@ -730,6 +738,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings["total"] = time.perf_counter() - started
         print("Time: " + "; ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items()))
         return 1 if failed else 0
+    except CannotRun as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except StepFailed as exc:
         where = f"full log: {log}" if options.keep else "--keep keeps the full log"
         print(f"\nA step could not run, nothing compared:\n{exc}\n({where})", file=sys.stderr)
