@@ -235,6 +235,21 @@ def compare(
     return result
 
 
+def edited_migrations(base: Mapping[str, bytes], head: Mapping[str, bytes]) -> list[str]:
+    """Migration files of the base that the head changed or removed. A database that applied them
+    does not run them again, so an edit must not change what they did (import paths may move)."""
+    changed = [path for path in sorted(base) if path in head and head[path] != base[path]]
+    removed = [f"{path} (removed)" for path in sorted(base) if path not in head]
+    return changed + removed
+
+
+def migration_files(tree: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(tree)): path.read_bytes()
+        for path in tree.glob("brugwerk/*/migrations/[0-9]*.py")
+    }
+
+
 def _difference(b: TableStat, a: TableStat) -> str:
     parts = []
     if a.rows != b.rows:
@@ -287,7 +302,9 @@ def _stat(stat: TableStat | None) -> str:
     return f"{stat.rows}" + (f" (max id {stat.max_id})" if stat.max_id is not None else "")
 
 
-def format_report(comparison: Comparison, before: Snapshot, after: Snapshot, *, verbose: bool = False) -> str:
+def format_report(
+    comparison: Comparison, before: Snapshot, after: Snapshot, *, verbose: bool = False, edited: Sequence[str] = ()
+) -> str:
     """A short table: every table that is not simply equal (all of them with verbose), then the audit."""
     shown = [line for line in comparison.lines if verbose or line.status != "equal"]
     rows_before = sum(s.rows for s in before.tables.values())
@@ -311,6 +328,9 @@ def format_report(comparison: Comparison, before: Snapshot, after: Snapshot, *, 
                    + ", ".join(comparison.new_migrations))
     else:
         out.append("Migrations applied by the head: none.")
+    if edited:
+        out.append(f"Note: {len(edited)} migrations of the base were edited by the head (a database that applied "
+                   "them does not rerun them; check the edits keep what they did): " + ", ".join(edited))
     out += [f"Warning: {warning}" for warning in comparison.warnings]
     if comparison.ok:
         out.append("EQUAL: every row and the audit chain are the same before and after.")
@@ -728,7 +748,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         comparison = compare(before, after, renames=renames, allowed=options.allow)
         print()
-        print(format_report(comparison, before, after, verbose=options.verbose))
+        edited = edited_migrations(migration_files(base_tree), migration_files(head_tree))
+        print(format_report(comparison, before, after, verbose=options.verbose, edited=edited))
         failed = not comparison.ok
         if missing.returncode != 0:
             failed = True

@@ -249,3 +249,20 @@ def test_steps_get_only_the_checks_settings(monkeypatch, tmp_path):
     assert "DJANGO_SETTINGS_MODULE" not in env
     assert env["BRUGWERK_VAR_DIR"] == str(tmp_path)
     assert (env["BRUGWERK_DEMO_MODE"], env["BRUGWERK_REQUIRE_2FA"]) == ("true", "false")
+
+
+def test_edited_migrations_of_the_base_are_listed(tmp_path):
+    base = {"brugwerk/cases/migrations/0004_x.py": b"old", "brugwerk/cases/migrations/0003_y.py": b"same",
+            "brugwerk/cases/migrations/0002_z.py": b"gone"}
+    head = {"brugwerk/cases/migrations/0004_x.py": b"new", "brugwerk/cases/migrations/0003_y.py": b"same",
+            "brugwerk/agenda/migrations/0001_initial.py": b"added"}
+    edited = mc.edited_migrations(base, head)
+    assert edited == ["brugwerk/cases/migrations/0004_x.py", "brugwerk/cases/migrations/0002_z.py (removed)"]
+    report = mc.format_report(mc.compare(snap(), snap()), snap(), snap(), edited=edited)
+    assert "Note: 2 migrations of the base were edited by the head" in report and "EQUAL" in report
+
+    tree = tmp_path / "brugwerk" / "cases" / "migrations"
+    tree.mkdir(parents=True)
+    (tree / "0001_initial.py").write_bytes(b"x")
+    (tree / "__init__.py").write_bytes(b"")
+    assert mc.migration_files(tmp_path) == {"brugwerk/cases/migrations/0001_initial.py": b"x"}
