@@ -7,13 +7,16 @@
 2. A snapshot is taken: the row count and highest id of every table, read from the database's own
    catalog (not from the models, so a table that a migration renames, moves or drops shows), the
    applied migrations, and the audit trail (`manage.py audit_verify`: exit code and output; the
-   number of entries and the hash of the last one).
+   number of entries and the hash of the last one). Before that, one demo user per role follows
+   --crawl-pages links with the base code, so the audit trail holds reads of many record kinds.
 3. With the head code (the working tree, unless --head names a revision) the same database is
    migrated, the same snapshot taken, and `makemigrations --check --dry-run` must find nothing.
 4. The snapshots are compared: every table keeps its row count and highest id, a table that
    disappeared is accounted for by a rename (--rename OLD=NEW, or inferred when exactly one new table
    holds the same rows), the audit chain verifies before and after, with the same entries.
-   Django's bookkeeping tables (applied migrations, content types, permissions) may only grow.
+   Django's bookkeeping tables (applied migrations, content types, permissions) may only grow, and
+   no id sequence may fall behind its table's highest id. Shown but not failed: the base's migration
+   files that the head edited, and audit entries whose record kind names a model the head no longer has.
 
 Exit status: 0 when everything is equal, 1 on a difference, 2 when a step could not run.
 The temporary directory and the database are removed afterwards, also on failure (--keep keeps them).
@@ -86,6 +89,8 @@ class Snapshot:
     audit: AuditStat
     migrations: frozenset[str] = frozenset()
     models: frozenset[str] = frozenset()
+    # The id the table's sequence hands out next (PostgreSQL; SQLite's AUTOINCREMENT), by table.
+    next_ids: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,10 +233,20 @@ def compare(
         else:
             result.lines.append(Line(table, None, a, "new", False, f"{a.rows} rows from nowhere"))
 
+    # A table rebuilt by a migration (copied rather than renamed) may restart its id sequence: the next
+    # record would take an id that is in use.
+    behind_before = _sequences_behind(before)
+    for table, (next_id, max_id) in sorted(_sequences_behind(after).items()):
+        message = f"next id {next_id} is not above the highest id {max_id}"
+        if table in behind_before:
+            result.warnings.append(f"{table}: {message} (so already before the migrations)")
+        else:
+            result.lines.append(Line(table, before.tables.get(table), after.tables[table], "sequence", False, message))
+
     result.audit_problems = _audit_problems(before.audit, after.audit)
     result.new_migrations = sorted(after.migrations - before.migrations)
     result.removed_migrations = sorted(before.migrations - after.migrations)
-    result.warnings = _audit_warnings(before, after)
+    result.warnings += _audit_warnings(before, after)
     return result
 
 
@@ -248,6 +263,16 @@ def migration_files(tree: Path) -> dict[str, bytes]:
         str(path.relative_to(tree)): path.read_bytes()
         for path in tree.glob("brugwerk/*/migrations/[0-9]*.py")
     }
+
+
+def _sequences_behind(snapshot: Snapshot) -> dict[str, tuple[int, int]]:
+    """Tables whose sequence would hand out an id in use: {table: (next id, highest id)}."""
+    behind = {}
+    for table, next_id in snapshot.next_ids.items():
+        stat = snapshot.tables.get(table)
+        if stat is not None and stat.max_id is not None and next_id <= stat.max_id:
+            behind[table] = (next_id, stat.max_id)
+    return behind
 
 
 def _difference(b: TableStat, a: TableStat) -> str:
@@ -429,8 +454,9 @@ class Database:
         except psycopg.OperationalError as exc:
             raise CannotRun(f"Cannot reach PostgreSQL for {self.name}: {exc}".strip()) from exc
 
-    def snapshot_tables(self) -> tuple[dict[str, TableStat], frozenset[str], AuditStat]:
-        """Every table's rows and highest id, the applied migrations, and the audit trail's figures."""
+    def snapshot(self) -> Snapshot:
+        """Every table's rows, highest id and next id, the applied migrations, and the audit trail's
+        figures (its verification is `measure`'s: it needs the checkout's code and key)."""
         if self.kind == "sqlite":
             conn: Any = sqlite3.connect(self.name)
             tables = [r[0] for r in conn.execute(
@@ -458,7 +484,8 @@ class Database:
                 sql = f"SELECT COUNT(*){', MAX(id)' if has_id else ''} FROM {_ident(table)}"  # noqa: S608
                 row = conn.execute(sql).fetchone()
                 stats[table] = TableStat(int(row[0]), int(row[1]) if has_id and row[1] is not None else None)
-            migrations = frozenset()
+            next_ids = self._next_ids(conn, [t for t in tables if stats[t].max_id is not None])
+            migrations: frozenset[str] = frozenset()
             if "django_migrations" in stats:
                 migrations = frozenset(f"{app}.{name}" for app, name in conn.execute(
                     "SELECT app, name FROM django_migrations"
@@ -470,9 +497,24 @@ class Database:
                     f"SELECT subject_type, COUNT(*) FROM {AUDIT_TABLE} GROUP BY subject_type"  # noqa: S608
                 ).fetchall())
                 audit = AuditStat(False, "", stats[AUDIT_TABLE].rows, last[0] if last else None, kinds)
-            return stats, migrations, audit
+            return Snapshot(tables=stats, audit=audit, migrations=migrations, next_ids=next_ids)
         finally:
             conn.close()
+
+    def _next_ids(self, conn: Any, tables: Sequence[str]) -> dict[str, int]:
+        if self.kind == "sqlite":
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+                return {}
+            wanted = set(tables)
+            return {name: int(seq) + 1 for name, seq in conn.execute("SELECT name, seq FROM sqlite_sequence")
+                    if name in wanted}
+        next_ids = {}
+        for table in tables:
+            sequence = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", [_ident(table)]).fetchone()[0]
+            if sequence:
+                last, called = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()  # noqa: S608
+                next_ids[table] = int(last) + (1 if called else 0)
+        return next_ids
 
 
 def _ident(table: str) -> str:
@@ -494,9 +536,11 @@ class Runner:
         self.quiet = quiet
         self.current: subprocess.Popen[str] | None = None
 
-    def run(self, tree: Path, args: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, tree: Path, args: Sequence[str], *, check: bool = True, label: str = ""
+    ) -> subprocess.CompletedProcess[str]:
         command = [self.python, *args]
-        shown = " ".join(a if len(a) < 60 else a[:57] + "..." for a in args)
+        shown = label or " ".join(args)
         started = time.perf_counter()
         with self.log.open("a", encoding="utf-8") as log:
             log.write(f"\n$ (cd {tree} && {' '.join(command)})\n")
@@ -642,8 +686,9 @@ def crawl_demo(pages_per_user: int) -> None:
 
 def measure(runner: Runner, tree: Path, database: Database) -> Snapshot:
     verify = runner.run(tree, ["manage.py", "audit_verify"], check=False)
-    labels = runner.run(tree, ["-c", MODEL_LABELS_SNIPPET])
-    tables, migrations, audit = database.snapshot_tables()
+    labels = runner.run(tree, ["-c", MODEL_LABELS_SNIPPET], label="(the model labels)")
+    snapshot = database.snapshot()
+    audit = snapshot.audit
     counted = re.search(r"intact: (\d+) entries", verify.stdout)
     if counted and audit.entries is not None and int(counted.group(1)) != audit.entries:
         verify_ok = False  # the command walked another number of entries than the table holds
@@ -651,7 +696,7 @@ def measure(runner: Runner, tree: Path, database: Database) -> Snapshot:
         verify_ok = verify.returncode == 0
     audit = AuditStat(verify_ok, verify.stdout.strip(), audit.entries, audit.last_hash, audit.subject_types)
     models = frozenset(json.loads(labels.stdout.strip().splitlines()[-1]))
-    return Snapshot(tables=tables, audit=audit, migrations=migrations, models=models)
+    return Snapshot(snapshot.tables, audit, snapshot.migrations, models, snapshot.next_ids)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -729,7 +774,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.crawl_pages > 0:
             t = time.perf_counter()
             crawl = [str(Path(__file__).resolve()), "--base", "-", "--crawl-inside-checkout", str(options.crawl_pages)]
-            crawled = runner.run(base_tree, crawl)
+            crawled = runner.run(base_tree, crawl, label=f"(crawl {options.crawl_pages} pages per role)")
             summary = json.loads(crawled.stdout.strip().splitlines()[-1])
             print(f"  crawled {summary['pages']} pages as {', '.join(summary['users'])} "
                   f"({summary['errors']} failed in the base)", flush=True)

@@ -174,6 +174,20 @@ def test_rows_moved_into_an_existing_table_are_counted_with_it():
     assert mc.compare(before, after, renames={"cases_extra": "regions_region"}).ok
 
 
+def test_a_sequence_behind_the_highest_id_fails():
+    """A table rebuilt by copying restarts its sequence: the next record would reuse an id."""
+    assert mc.compare(snap(), mc.Snapshot(TABLES, AUDIT_OK, frozenset({"cases.0001_initial"}),
+                                          next_ids={"cases_case": 132})).ok
+    after = mc.Snapshot(TABLES, AUDIT_OK, frozenset({"cases.0001_initial"}), next_ids={"cases_case": 1})
+    result = mc.compare(snap(), after)
+    assert result.failures == ["cases_case: sequence - next id 1 is not above the highest id 131"]
+    already = mc.compare(after, after)  # not the migrations' doing: shown, not failed
+    assert already.ok
+    assert already.warnings == [
+        "cases_case: next id 1 is not above the highest id 131 (so already before the migrations)"
+    ]
+
+
 def test_parse_renames_rejects_malformed_values():
     assert mc.parse_renames(["a=b", "c,d=e"]) == {"a": "b", "c": "e", "d": "e"}
     with pytest.raises(ValueError, match="OLD=NEW"):
@@ -221,14 +235,16 @@ def test_catalog_snapshot_of_a_sqlite_database(tmp_path):
         "CREATE TABLE django_session (session_key TEXT PRIMARY KEY)",
         "INSERT INTO django_session VALUES ('a'), ('b')",
         'CREATE TABLE "odd ""name""" (id INTEGER PRIMARY KEY)',
-        "CREATE TABLE audit_auditentry (id INTEGER PRIMARY KEY, seq INTEGER, hash TEXT, subject_type TEXT)",
+        "CREATE TABLE audit_auditentry"
+        " (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER, hash TEXT, subject_type TEXT)",
         "INSERT INTO audit_auditentry VALUES (1, 1, 'h1', 'demo'), (7, 2, 'h2', 'cases.case')",
     ]:
         conn.execute(statement)
     conn.commit()
     conn.close()
     database = mc.Database(f"sqlite:///{path}", tmp_path)
-    tables, migrations, audit = database.snapshot_tables()
+    snapshot = database.snapshot()
+    tables, migrations, audit = snapshot.tables, snapshot.migrations, snapshot.audit
     assert tables == {
         "django_migrations": T(2, 2),
         "django_session": T(2, None),
@@ -237,6 +253,7 @@ def test_catalog_snapshot_of_a_sqlite_database(tmp_path):
     }
     assert migrations == {"cases.0001_initial", "audit.0001_initial"}
     assert (audit.entries, audit.last_hash, dict(audit.subject_types)) == (2, "h2", {"demo": 1, "cases.case": 1})
+    assert snapshot.next_ids == {"audit_auditentry": 8}  # AUTOINCREMENT tables only
 
 
 def test_steps_get_only_the_checks_settings(monkeypatch, tmp_path):
