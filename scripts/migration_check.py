@@ -3,12 +3,12 @@
     .venv/bin/python scripts/migration_check.py --base <rev> [--head <rev>] [--database-url URL]
 
 1. The base revision is exported (`git archive`) into a temporary directory; with that code the
-   database is migrated and the W13 demo is loaded (`manage.py demo`).
+   database is migrated and the W13 demo is loaded (`manage.py demo`); then one demo user per role
+   follows --crawl-pages links, so the audit trail holds reads of many record kinds.
 2. A snapshot is taken: the row count and highest id of every table, read from the database's own
    catalog (not from the models, so a table that a migration renames, moves or drops shows), the
    applied migrations, and the audit trail (`manage.py audit_verify`: exit code and output; the
-   number of entries and the hash of the last one). Before that, one demo user per role follows
-   --crawl-pages links with the base code, so the audit trail holds reads of many record kinds.
+   number of entries and the hash of the last one).
 3. With the head code (the working tree, unless --head names a revision) the same database is
    migrated, the same snapshot taken, and `makemigrations --check --dry-run` must find nothing.
 4. The snapshots are compared: every table keeps its row count and highest id, a table that
