@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python3.14; do \
 
 DEMO_ENV := BRUGWERK_DEMO_MODE=true BRUGWERK_REQUIRE_2FA=false BRUGWERK_DEBUG=true
 
-.PHONY: help demo test serve migrate check-python check-chromium lint messages clean
+.PHONY: help demo test serve migrate check-python check-chromium lint messages clean migration-check
 
 help:
 	@echo "make demo   - install, migrate, load the W13 demo and serve on http://127.0.0.1:$(PORT)"
@@ -61,6 +61,13 @@ test: $(VENV)/.dev check-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy brugwerk
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Migrations forward on a populated demo database (SQLite unless DATABASE_URL is given on the command line):
+#   make migration-check BASE=<rev> [HEAD=<rev>] [DATABASE_URL=postgres://postgres@127.0.0.1:5432/brugwerk_migcheck]
+migration-check: $(VENV)/.runtime
+	@if [ -z "$(BASE)" ]; then echo "Usage: make migration-check BASE=<rev> [HEAD=<rev>] [DATABASE_URL=...]"; exit 2; fi
+	$(PY) scripts/migration_check.py --base $(BASE) $(if $(HEAD),--head $(HEAD)) \
+		$(if $(filter command line,$(origin DATABASE_URL)),--database-url $(DATABASE_URL))
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
