@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "brugwerk.audit.reads.ReadsMiddleware",
 ]
 
 ROOT_URLCONF = "brugwerk.urls"

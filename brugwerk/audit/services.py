@@ -1,5 +1,6 @@
 """Writing the audit trail. Services call `record` in the same transaction as the change they make;
-views call `record_view` when they show a page with personal data. `check_chain` verifies the keyed
+the selectors of personal data record what a page shows through `reads.record_read` (which writes
+with `record_view`). `check_chain` verifies the keyed
 chain and its checkpoints; `checkpoint_write` and `checkpoint_mail` anchor its head outside the database."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
+from brugwerk.audit import context
 from brugwerk.audit.checkpoints import Checkpoint, append_checkpoint, read_checkpoints
 from brugwerk.audit.keys import audit_key
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
@@ -127,6 +129,7 @@ def record(
         entry.hash = entry.compute_hash()
         entry.save()
         AuditHead.objects.filter(pk=1).update(hash=entry.hash)
+        context.note_written(entry)
         every = settings.BRUGWERK_AUDIT_CHECKPOINT_EVERY
         if every > 0 and entry.seq % every == 0 and settings.BRUGWERK_AUDIT_CHECKPOINT_FILE:
             from brugwerk.audit.tasks import write_checkpoint

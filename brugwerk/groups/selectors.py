@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
+from brugwerk.audit.reads import record_read
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
 from brugwerk.groups.models import (
     AnonymousAttendance,
@@ -264,6 +265,7 @@ def offering_detail(*, user: User, pk: Any, today: datetime.date | None = None) 
     offering.counts_in_full = counts_in_full(user=user, region=offering.region_id)
     if not offering.counts_in_full:
         _head_counts_only(offering, held)
+    record_read(user=user, subject=offering, details={"participants": [p.pk for p in participants]})
     return offering
 
 
@@ -342,7 +344,19 @@ def attendance_sheet(*, user: User, pk: Any) -> GroupSession:
     session.usual_categories = [
         Category(row["role"], row["gender"], row["age_group"], row["grade"]) for row in usual
     ]
+    if session.participant_rows:
+        record_read(user=user, subject=session, details={"participants": [p.pk for p in session.participant_rows]})
     return session
+
+
+def participant_for_page(*, user: User, pk: Any, action: Action = Action.VIEW) -> GroupParticipant:
+    """A participant linked to a case (404 unless the user may do `action`), with the young person:
+    the read is recorded."""
+    participant = get_object_or_404(
+        user, GroupParticipant.objects.select_related("offering", "case__young_person"), action, pk=pk
+    )
+    record_read(user=user, subject=participant)
+    return participant
 
 
 def upcoming_sessions(

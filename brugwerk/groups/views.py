@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from brugwerk.access import Action, can, get_object_or_404, scope
-from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.access import Action, can, scope
+from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases.models import Case, LifeDomain
 from brugwerk.core.forms import key_in_range
 from brugwerk.core.types import AuthenticatedHttpRequest
@@ -37,7 +37,7 @@ from brugwerk.groups.forms import (
     count_rows,
     next_session_initial,
 )
-from brugwerk.groups.models import GroupOffering, GroupParticipant, GroupSession
+from brugwerk.groups.models import GroupOffering, GroupSession
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.selectors import school_choices
@@ -110,10 +110,6 @@ def offering_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offering = selectors.offering_detail(user=user, pk=pk)
     can_change = can(user, Action.CHANGE, offering)
-    record_view(
-        actor=Actor.from_request(request), subject=offering,
-        details={"participants": [participant.pk for participant in offering.participant_list]},
-    )
     today = timezone.localdate()
     sessions = offering.session_list
     held = [session for session in sessions if session.date <= today]
@@ -219,12 +215,7 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def participant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    participant = get_object_or_404(
-        request.user,
-        GroupParticipant.objects.select_related("offering", "case__young_person"),
-        Action.DELETE,
-        pk=pk,
-    )
+    participant = selectors.participant_for_page(user=request.user, pk=pk, action=Action.DELETE)
     offering = participant.offering
     if request.method == "POST":
         try:
@@ -235,7 +226,6 @@ def participant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             request, _("%(name)s is no longer a participant.") % {"name": participant.case.young_person}
         )
         return redirect(_offering_url(offering, "participants"))
-    record_view(actor=Actor.from_request(request), subject=participant)
     context = {"participant": participant, "offering": offering, "breadcrumbs": _crumbs(offering)}
     return render(request, "groups/participant_remove.html", context)
 
@@ -316,11 +306,6 @@ def session_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         if saved is not None:
             messages.success(request, _("The attendance of %(date)s was saved.") % {"date": date_format(saved.date)})
             return redirect(_offering_url(session.offering, f"session-{saved.pk}"))
-    if session.participant_rows:
-        record_view(
-            actor=Actor.from_request(request), subject=session,
-            details={"participants": [participant.pk for participant in session.participant_rows]},
-        )
     others = [count_form for count_form in counts if not count_form.fixed]
     context = {
         "session": session,

@@ -11,10 +11,14 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
+from brugwerk.access.rules_learning import may_read_coaching_note
 from brugwerk.accounts.models import Role, User
+from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import LifeDomain
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.pool.models import PoolMember
@@ -59,11 +63,39 @@ def sessions_for(
     ).order_by("-date", "-pk")
 
 
+def session_page(
+    *, user: User, region: Region, number: Any, per_page: int, kind: str = "", participant: User | None = None
+) -> Page:
+    """One page of `sessions_for`; its sessions and their participants are recorded as read."""
+    page = Paginator(sessions_for(user=user, region=region, kind=kind, participant=participant), per_page).get_page(
+        number
+    )
+    sessions = list(page.object_list)
+    record_list_read(
+        user=user, model=LearningSession, region_id=region.pk, label=_("Learning sessions"),
+        details={
+            "sessions": [s.pk for s in sessions],
+            "participants": sorted({p.pk for s in sessions for p in s.participants.all()}),
+        },
+    )
+    return page
+
+
 def session_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> LearningSession:
+    """One session, its read recorded (with its participants and whether the private note is shown)."""
     qs = LearningSession.objects.select_related("region", "facilitator", "recorded_by", "life_domain")
-    return get_object_or_404(
+    session = get_object_or_404(
         user, qs.prefetch_related(Prefetch("participants", queryset=_people()), "themes"), action, pk=pk
     )
+    record_read(
+        user=user,
+        subject=session,
+        details={
+            "participants": [p.pk for p in session.participants.all()],
+            "private_note_shown": may_read_coaching_note(user, session),
+        },
+    )
+    return session
 
 
 def recent_sessions(*, user: User, region: Region, limit: int = 3) -> list[LearningSession]:

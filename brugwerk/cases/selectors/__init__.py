@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.audit.reads import record_read
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     AgreedAction,
@@ -132,8 +132,8 @@ def cases_visible_to(
     )
 
 
-def case_file_get(*, user: User, pk: Any, actor: Actor | None = None) -> Case:
-    """One case file, recorded in the audit trail as read by `actor` (the request's actor in views)."""
+def case_file_get(*, user: User, pk: Any) -> Case:
+    """One case file, recorded in the audit trail as read by `user`."""
     case = get_object_or_404(
         user,
         Case.objects.select_related(
@@ -142,7 +142,7 @@ def case_file_get(*, user: User, pk: Any, actor: Actor | None = None) -> Case:
         Action.VIEW,
         pk=pk,
     )
-    record_view(actor=actor or Actor(user=user), subject=case)
+    record_read(user=user, subject=case)
     return case
 
 

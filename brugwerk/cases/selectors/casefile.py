@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
+from django.http import Http404
 from django.utils import timezone
 
-from brugwerk.access import Action, can, scope
+from brugwerk.access import Action, can, get_object_or_404, scope
+from brugwerk.audit.reads import on_page, record_read
 from brugwerk.cases.models import (
     AgreedAction,
     Case,
     CaseShare,
+    CaseStatus,
     CaseTransfer,
     Consent,
     ConsentPurpose,
@@ -31,6 +34,7 @@ from brugwerk.cases.models import (
     ReferralOutStatus,
     Relation,
     ShareableField,
+    YoungPerson,
     age_on,
 )
 from brugwerk.cases.selectors import TimelineItem, case_timeline, subtract_working_days
@@ -201,3 +205,42 @@ def case_file_permissions(*, user: User, case: Case, file: CaseFile | None = Non
         export=any(c.purpose == ConsentPurpose.HANDOVER_SUMMARY for c in standing)
         and can(user, Action.EXPORT, case),
     )
+
+
+# --- The edit pages of the case file --------------------------------------------------------------
+# Each returns the record an edit page shows and records its read for the page, naming the case.
+
+
+def young_person_for_page(*, user: User, case: Case) -> YoungPerson:
+    """The young person of `case`, to change (404 when the user may not)."""
+    person = get_object_or_404(user, YoungPerson, Action.CHANGE, pk=case.young_person_id)
+    record_read(user=user, subject=person, details=on_page(case=case.pk))
+    return person
+
+
+def family_member_for_page(*, user: User, pk: Any) -> tuple[FamilyMember, Case]:
+    """A family member the user sees, and the case their page belongs to: the young person's open
+    case the user sees, else their latest one (404 when there is none)."""
+    member = get_object_or_404(user, FamilyMember, Action.VIEW, pk=pk)
+    cases = scope(user, Case).filter(young_person_id=member.young_person_id).select_related("region", "young_person")
+    case = cases.filter(status=CaseStatus.OPEN).first() or cases.order_by("-opened_on", "-pk").first()
+    if case is None:
+        raise Http404
+    record_read(user=user, subject=member, details=on_page(case=case.pk))
+    return member, case
+
+
+def help_question_for_page(*, user: User, pk: Any) -> HelpQuestion:
+    question = get_object_or_404(
+        user, HelpQuestion.objects.select_related("case__region", "case__young_person"), Action.VIEW, pk=pk
+    )
+    record_read(user=user, subject=question, details=on_page(case=question.case_id))
+    return question
+
+
+def goal_for_page(*, user: User, pk: Any) -> Goal:
+    goal = get_object_or_404(
+        user, Goal.objects.select_related("case__region", "case__young_person"), Action.VIEW, pk=pk
+    )
+    record_read(user=user, subject=goal, details=on_page(case=goal.case_id))
+    return goal

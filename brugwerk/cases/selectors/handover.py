@@ -5,6 +5,7 @@ of one referral out, and the shared snapshot in a shape templates can show."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from brugwerk.access import Action, get_object_or_404, scope
+from brugwerk.audit.reads import on_page, record_read
 from brugwerk.cases.models import Case, Consent, ReferralFeedback, ReferralOut
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.network.selectors import contact_points_for, contact_points_of
@@ -20,16 +22,17 @@ from brugwerk.regions.models import School
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
 
-
 def case_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Case:
-    """One case the user may see (404 otherwise), with what the handover pages show of it. Not
-    audited here: the page records what it shows."""
-    return get_object_or_404(
+    """One case the user may see (404 otherwise), with what the handover pages show of it; the read
+    is recorded for the page."""
+    case = get_object_or_404(
         user,
         Case.objects.select_related("region", "young_person", "young_person__school", "school", "lead"),
         action,
         pk=pk,
     )
+    record_read(user=user, subject=case, details=on_page())
+    return case
 
 
 def case_school(case: Case) -> School | None:
@@ -47,36 +50,45 @@ def standing_consents(*, user: User, case: Case, purpose: str) -> QuerySet[Conse
     )
 
 
-def consent_of_case(*, user: User, case: Case, pk: Any) -> Consent:
+def consent_of_case(*, user: User, case: Case, pk: Any, known: Iterable[Consent] = ()) -> Consent:
     """A consent of this case, standing or withdrawn (the service says why a withdrawn one cannot
-    be used); 404 for anything else, also for an id that is not a number."""
+    be used); 404 for anything else, also for an id that is not a number. One of `known` (consents
+    of the case the user was given already) is taken from there. The page's read of the case names
+    the consent."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    return get_object_or_404(
+    consent = next((c for c in known if c.pk == pk and c.case_id == case.pk), None) or get_object_or_404(
         user, Consent.objects.filter(case=case).select_related("organisation"), Action.VIEW, pk=pk
     )
+    record_read(user=user, subject=case, details=on_page(consent=consent.pk))
+    return consent
 
 
 def consent_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Consent:
-    return get_object_or_404(
+    """One consent (404 otherwise), its read recorded naming its case."""
+    consent = get_object_or_404(
         user,
         Consent.objects.select_related("case__young_person", "case__region", "organisation", "withdrawn_by"),
         action,
         pk=pk,
     )
+    record_read(user=user, subject=consent, details={"case": consent.case_id})
+    return consent
 
 
-def referrals_under(*, user: User, consent: Consent) -> QuerySet[ReferralOut]:
+def referrals_under(*, user: User, consent: Consent) -> list[ReferralOut]:
     """The referrals out that shared under this consent (what a partner stops seeing when it is
-    withdrawn)."""
-    return (
+    withdrawn); the read of the consent names them."""
+    referrals = list(
         scope(user, ReferralOut)
         .filter(consent=consent)
         .select_related("organisation", "contact_point")
         .order_by("-sent_at", "-pk")
     )
+    record_read(user=user, subject=consent, details={"referrals_out": [r.pk for r in referrals]})
+    return referrals
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,9 @@ def referral_out_for_team(*, user: User, pk: Any) -> TeamReferral:
         "sent_by", "acknowledged_by",
     )
     referral = get_object_or_404(user, referrals, Action.VIEW, pk=pk)
+    record_read(
+        user=user, subject=referral, details={"case": referral.case_id, "shared_fields": list(referral.shared_fields)}
+    )
     feedback = list(
         scope(user, ReferralFeedback)
         .filter(referral_out=referral)

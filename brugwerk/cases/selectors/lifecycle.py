@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from brugwerk.access import Action, get_object_or_404, scope
 from brugwerk.accounts.models import Role, User
+from brugwerk.audit.reads import on_page, record_read
 from brugwerk.cases.models import Case, CaseShare
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -17,10 +18,22 @@ from brugwerk.regions.models import Region, School
 
 def case_for_page(*, user: User, pk: Any) -> Case:
     """A case the user sees, with what its lifecycle pages show; 404 when missing or not theirs to
-    see. The page records the view once it knows it will show the case."""
-    return get_object_or_404(
+    see. The read is recorded for the page (written only if the page is shown)."""
+    case = get_object_or_404(
         user, Case.objects.select_related("region", "young_person", "school", "lead"), Action.VIEW, pk=pk
     )
+    record_read(user=user, subject=case, details=on_page())
+    return case
+
+
+def share_for_page(*, user: User, pk: Any) -> CaseShare:
+    """A share the user may end (404 otherwise), with its case: the page shows the case, so its read
+    is recorded for the page."""
+    share = get_object_or_404(
+        user, CaseShare.objects.select_related("case__young_person", "user"), Action.CHANGE, pk=pk
+    )
+    record_read(user=user, subject=share.case, details=on_page())
+    return share
 
 
 def brugfiguren_of(*, user: User, region: Region) -> QuerySet[User]:

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, get_object_or_404, principal_of
+from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import ReferralOut
 from brugwerk.cases.selectors import PartnerReferral, _partner_rows, partner_referral_get, partner_row
 from brugwerk.regions.models import Region
@@ -29,14 +31,22 @@ def is_partner_in(*, user: User, region: Region) -> bool:
 
 def partner_inbox(*, user: User, region: Region) -> list[PartnerReferral]:
     """The referrals addressed to the user's organisation(s) in `region` whose consent stands,
-    newest first. Three queries, however many referrals there are."""
-    return _partner_rows(user, case__region_id=region.pk)
+    newest first. Three queries, however many referrals there are. The read is recorded."""
+    rows = _partner_rows(user, case__region_id=region.pk)
+    record_list_read(
+        user=user, model=ReferralOut, region_id=region.pk, label=_("Referrals to my organisation"),
+        details={"referrals_out": [row.pk for row in rows]},
+    )
+    return rows
 
 
 def partner_referral(*, user: User, pk: Any) -> PartnerReferral:
     """One referral as the partner sees it; 404 when it is not addressed to their organisation or
-    its consent was withdrawn."""
-    return partner_referral_get(user=user, referral_out_id=pk)
+    its consent was withdrawn. The read is recorded, of the stored referral."""
+    row = partner_referral_get(user=user, referral_out_id=pk)
+    record = partner_referral_record(user=user, pk=row.pk)
+    record_read(user=user, subject=record, details={"shared_fields": sorted(row.shared)})
+    return row
 
 
 def partner_referral_record(*, user: User, pk: Any, action: Action = Action.VIEW) -> ReferralOut:
@@ -47,10 +57,17 @@ def partner_referral_record(*, user: User, pk: Any, action: Action = Action.VIEW
     )
 
 
-def partner_referral_preview(*, referral_out: ReferralOut) -> PartnerReferral:
+def partner_referral_preview(*, user: Any, referral_out: ReferralOut) -> PartnerReferral:
     """An unsent referral out (`services.referral_out_prepare`) exactly as its partner will see it
-    once sent: built by the same code as the partner's own page, from the same snapshot."""
-    return partner_row(referral_out, feedback=[], today=timezone.localdate())
+    once sent: built by the same code as the partner's own page, from the same snapshot. Shown to
+    `user`, who prepares it: recorded as a read of the case."""
+    row = partner_row(referral_out, feedback=[], today=timezone.localdate())
+    record_read(
+        user=user,
+        subject=referral_out.case,
+        details={"page": "referral_out_preview", "consent": referral_out.consent_id, "shared_fields": list(row.shared)},
+    )
+    return row
 
 
 def preview_fingerprint(referral_out: ReferralOut) -> str:

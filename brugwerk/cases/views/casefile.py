@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases import services
 from brugwerk.cases.forms.casefile import (
     AgreedActionForm,
@@ -36,15 +36,20 @@ from brugwerk.cases.models import (
     AgreedAction,
     Case,
     CaseShare,
-    CaseStatus,
     FamilyMember,
     Goal,
     HelpQuestion,
     LifeDomain,
-    YoungPerson,
 )
 from brugwerk.cases.selectors import case_file_get
-from brugwerk.cases.selectors.casefile import case_file
+from brugwerk.cases.selectors.casefile import (
+    case_file,
+    family_member_for_page,
+    goal_for_page,
+    help_question_for_page,
+    young_person_for_page,
+)
+from brugwerk.cases.selectors.lifecycle import case_for_page
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, school_choices
@@ -69,7 +74,7 @@ def _crumbs(case: Case) -> list[tuple[str, str]]:
 
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file. `case_file_get` records the view in the audit trail."""
-    case = case_file_get(user=request.user, pk=pk, actor=Actor.from_request(request))
+    case = case_file_get(user=request.user, pk=pk)
     file = case_file(user=request.user, case=case)
     return render(request, "cases/casefile/case_detail.html", {"case": case, "file": file, "can": file.permissions})
 
@@ -78,9 +83,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
-    return get_object_or_404(
-        request.user, Case.objects.select_related("region", "young_person"), Action.VIEW, pk=pk
-    )
+    return case_for_page(user=request.user, pk=pk)
 
 
 def _refuse_if_closed(request: AuthenticatedHttpRequest, case: Case, anchor: str) -> HttpResponse | None:
@@ -89,16 +92,6 @@ def _refuse_if_closed(request: AuthenticatedHttpRequest, case: Case, anchor: str
         return None
     messages.error(request, _("This case is closed and can no longer be changed. Reopen it first."))
     return redirect(case_url(case.pk, anchor))
-
-
-def _record_shown(request: AuthenticatedHttpRequest, case: Case, record: Any = None) -> None:
-    """Every page of the case file shows the young person's name, and most show the case's content
-    (its goals, its team, the record being edited): record the read as the case file does, naming
-    the record an edit page shows together with its case, or else the case."""
-    details: dict[str, Any] = {"page": request.resolver_match.url_name}
-    if record is not None:
-        details["case"] = case.pk
-    record_view(actor=Actor.from_request(request), subject=record if record is not None else case, details=details)
 
 
 def _edit_page(
@@ -110,11 +103,10 @@ def _edit_page(
     title: str,
     anchor: str,
     done: str,
-    shown: Any = None,
 ) -> HttpResponse:
-    """Run the form through the service; on success back to the file's section with `done`. Each
-    time the form is shown (also again with errors), the read is recorded: of `shown`, the stored
-    record an edit page edits, or of the case for a page that adds to it."""
+    """Run the form through the service; on success back to the file's section with `done`. The
+    selectors that gave the case and the record record the read, written when the form is shown
+    (also again with errors)."""
     try:
         saved = run_form(request, form, save)
     except PermissionDenied:
@@ -122,20 +114,9 @@ def _edit_page(
     if saved is not None:
         messages.success(request, done)
         return redirect(case_url(case.pk, anchor))
-    _record_shown(request, case, shown)
     return render_form(
         request, form=form, title=title, cancel_url=case_url(case.pk, anchor), breadcrumbs=_crumbs(case)
     )
-
-
-def _case_of_young_person(request: AuthenticatedHttpRequest, person_id: int) -> Case:
-    """The case a family member's page belongs to: the young person's open case the user sees, else
-    their latest one."""
-    cases = scope(request.user, Case).filter(young_person_id=person_id).select_related("region", "young_person")
-    case = cases.filter(status=CaseStatus.OPEN).first() or cases.order_by("-opened_on", "-pk").first()
-    if case is None:
-        raise Http404
-    return case
 
 
 # --- The young person and the family -------------------------------------------------------------
@@ -147,7 +128,7 @@ def young_person_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     case = _visible_case(request, pk)
     if refused := _refuse_if_closed(request, case, YOUNG_PERSON):
         return refused
-    person = get_object_or_404(user, YoungPerson, Action.CHANGE, pk=case.young_person_id)
+    person = young_person_for_page(user=user, case=case)
     form = YoungPersonForm(
         request.POST or None,
         instance=person,
@@ -162,7 +143,6 @@ def young_person_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             actor=Actor.from_request(request), young_person=person, values=model_values(form)
         ),
         title=_("Change the details of the young person"),
-        shown=person,
         anchor=YOUNG_PERSON,
         done=_("The details were saved."),
     )
@@ -190,8 +170,7 @@ def family_member_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def family_member_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(request.user, FamilyMember, Action.VIEW, pk=pk)
-    case = _case_of_young_person(request, member.young_person_id)
+    member, case = family_member_for_page(user=request.user, pk=pk)
     if refused := _refuse_if_closed(request, case, FAMILY):
         return refused
     require(can(request.user, Action.CHANGE, member))
@@ -204,7 +183,6 @@ def family_member_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             actor=Actor.from_request(request), member=member, values=model_values(form)
         ),
         title=_("Change the family member"),
-        shown=member,
         anchor=FAMILY,
         done=_("The family member was saved."),
     )
@@ -244,12 +222,7 @@ def help_question_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def help_question_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(
-        request.user,
-        HelpQuestion.objects.select_related("case__region", "case__young_person"),
-        Action.VIEW,
-        pk=pk,
-    )
+    question = help_question_for_page(user=request.user, pk=pk)
     case = question.case
     if refused := _refuse_if_closed(request, case, HELP_QUESTIONS):
         return refused
@@ -271,7 +244,6 @@ def help_question_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         form=form,
         save=save,
         title=_("Change the help question"),
-        shown=question,
         anchor=HELP_QUESTIONS,
         done=_("The help question was saved."),
     )
@@ -297,9 +269,7 @@ def goal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = get_object_or_404(
-        request.user, Goal.objects.select_related("case__region", "case__young_person"), Action.VIEW, pk=pk
-    )
+    goal = goal_for_page(user=request.user, pk=pk)
     case = goal.case
     if refused := _refuse_if_closed(request, case, TRAJECTORY):
         return refused
@@ -311,7 +281,6 @@ def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form=form,
         save=lambda: services.goal_update(actor=Actor.from_request(request), goal=goal, values=model_values(form)),
         title=_("Change the goal"),
-        shown=goal,
         anchor=TRAJECTORY,
         done=_("The goal was saved."),
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brugwerk.access import Action, can
-from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases import services
 from brugwerk.cases.forms.contacts import (
     CaseContactForm,
@@ -81,7 +81,6 @@ def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The contact moment was registered."))
             return redirect(case_url(case))
-    record_view(actor=Actor.from_request(request), subject=case, details={"page": "contact_create"})
     context = {
         "case": case,
         "form": form,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases import notifications
 from brugwerk.cases import services as cases_services
 from brugwerk.cases.forms.handover import ConsentForm, HandoverExportForm, ReferralOutForm
@@ -87,7 +87,6 @@ def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             % {"organisation": consent.organisation.name, "purpose": consent.get_purpose_display()},
         )
         return redirect(case_url(case))
-    record_view(actor=Actor.from_request(request), subject=case, details={"page": "consent_create"})
     return render_form(
         request,
         form=form,
@@ -134,12 +133,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 % {"organisation": consent.organisation.name},
             )
             return redirect(case_url(case))
-    referrals = list(selectors.referrals_under(user=user, consent=consent))
-    record_view(
-        actor=Actor.from_request(request),
-        subject=consent,
-        details={"case": case.pk, "referrals_out": [r.pk for r in referrals]},
-    )
+    referrals = selectors.referrals_under(user=user, consent=consent)
     context = {
         "consent": consent,
         "case": case,
@@ -174,11 +168,10 @@ def referral_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "consent_url": reverse("cases:consent_create", args=[case.pk]) + f"?purpose={ConsentPurpose.REFERRAL}",
     }
     if consent_id is None and len(consents) == 1:
-        consent = consents[0]
+        consent = selectors.consent_of_case(user=user, case=case, pk=consents[0].pk, known=consents)
     elif consent_id is not None:
         consent = selectors.consent_of_case(user=user, case=case, pk=consent_id)
     else:
-        record_view(actor=actor, subject=case, details={"page": "referral_out_create"})
         return render(request, "cases/handover/referral_out_choose.html", context)
     standing = consent.withdrawn_at is None and consent.purpose == ConsentPurpose.REFERRAL
     covered = consent.shared_fields if standing else []
@@ -212,7 +205,6 @@ def referral_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             return _referral_out_preview(
                 request, context, prepared, fingerprint, changed=bool(request.POST.get("confirm"))
             )
-    record_view(actor=actor, subject=case, details={"page": "referral_out_create", "consent": consent.pk})
     context |= {"standing": standing, "covered_labels": _field_labels(covered), "several": len(consents) > 1}
     return render(request, "cases/handover/referral_out_form.html", context)
 
@@ -228,12 +220,7 @@ def _referral_out_preview(
     """The partner's page of the referral as it would be sent (`partner_selectors.partner_referral_preview`
     and the partner's own partial), with the form's values carried along to send or change them.
     `changed`: sending was asked for, but what would be sent is no longer what the preview showed."""
-    row = partner_selectors.partner_referral_preview(referral_out=prepared)
-    record_view(
-        actor=Actor.from_request(request),
-        subject=context["case"],
-        details={"page": "referral_out_preview", "consent": prepared.consent_id, "shared_fields": list(row.shared)},
-    )
+    row = partner_selectors.partner_referral_preview(user=request.user, referral_out=prepared)
     context |= {
         "row": row,
         "shared": selectors.readable_snapshot(row.shared),
@@ -248,11 +235,6 @@ def referral_out_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     team_view = selectors.referral_out_for_team(user=user, pk=pk)
     referral = team_view.referral
     consent = referral.consent
-    record_view(
-        actor=Actor.from_request(request),
-        subject=referral,
-        details={"case": referral.case_id, "shared_fields": list(referral.shared_fields)},
-    )
     context = {
         "referral": referral,
         "case": referral.case,
@@ -291,8 +273,6 @@ def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         except ValidationError as exc:
             add_service_errors(form, exc)
-    if summary is None:  # the service recorded the summary as an export; this shows the case's consents
-        record_view(actor=Actor.from_request(request), subject=case, details={"page": "handover_export"})
     context = {
         "case": case,
         "case_url": case_url(case),

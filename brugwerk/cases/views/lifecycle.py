@@ -17,14 +17,20 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can, get_object_or_404
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.access import Action, can
+from brugwerk.audit.services import Actor
 from brugwerk.cases import services
 from brugwerk.cases.forms.contacts import add_contact_errors
 from brugwerk.cases.forms.lifecycle import AssignLeadForm, CloseForm, ReopenForm, ShareForm, TransferForm
 from brugwerk.cases.models import Case, CaseShare, CaseTransfer
 from brugwerk.cases.selectors.contacts import last_contact_type
-from brugwerk.cases.selectors.lifecycle import brugfiguren_of, case_for_page, current_shares, transfer_schools
+from brugwerk.cases.selectors.lifecycle import (
+    brugfiguren_of,
+    case_for_page,
+    current_shares,
+    share_for_page,
+    transfer_schools,
+)
 from brugwerk.cases.views.contacts import case_crumbs, case_url, closed_case_page
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.views import require
@@ -56,7 +62,6 @@ def _form_page(
             messages.success(request, done)
             # A lead who handed the case over no longer sees it: to their cases, not to a 404.
             return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
-    record_view(actor=Actor.from_request(request), subject=case, details={"page": request.resolver_match.url_name})
     context = {
         "case": case,
         "form": form,
@@ -194,9 +199,7 @@ def case_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ending a share: asked to confirm (GET, the case file links here), done on POST."""
-    share = get_object_or_404(
-        request.user, CaseShare.objects.select_related("case__young_person", "user"), Action.CHANGE, pk=pk
-    )
+    share = share_for_page(user=request.user, pk=pk)
     case = share.case
     if request.method == "POST":
         try:
@@ -211,7 +214,6 @@ def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if share.revoked_at is not None:
         messages.info(request, _("This share has been ended already."))
         return redirect(case_url(case))
-    record_view(actor=Actor.from_request(request), subject=case, details={"page": "case_share_revoke"})
     title = _("End the sharing with %(name)s") % {"name": share.user}
     context = {"case": case, "share": share, "title": title, "breadcrumbs": case_crumbs(case)}
     return render(request, "cases/lifecycle/revoke.html", context)

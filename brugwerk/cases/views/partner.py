@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from brugwerk.access import Action
-from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases import notifications
 from brugwerk.cases import services as cases_services
 from brugwerk.cases.forms.partner import FeedbackForm
-from brugwerk.cases.models import ReferralOut, ReferralOutStatus
+from brugwerk.cases.models import ReferralOutStatus
 from brugwerk.cases.selectors import handover as handover_selectors
 from brugwerk.cases.selectors import partner as selectors
 from brugwerk.core.mail import base_url_of
@@ -47,13 +47,6 @@ def partner_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     require(selectors.is_partner_in(user=user, region=region))
     rows = selectors.partner_inbox(user=user, region=region)
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=ReferralOut,
-        region_id=region.pk,
-        label=_("Referrals to my organisation"),
-        details={"referrals_out": [row.pk for row in rows]},
-    )
     groups = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
     for row in rows:
         groups[_stage(row.status)].append(row)
@@ -73,8 +66,6 @@ def partner_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 def partner_referral(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     row = selectors.partner_referral(user=user, pk=pk)
-    record = selectors.partner_referral_record(user=user, pk=row.pk)
-    record_view(actor=Actor.from_request(request), subject=record, details={"shared_fields": sorted(row.shared)})
     context = {
         "row": row,
         "shared": handover_selectors.readable_snapshot(row.shared),

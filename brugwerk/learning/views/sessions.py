@@ -4,7 +4,6 @@ recording an intervision, a coaching or a learning-network meeting, its page and
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can
 from brugwerk.access.rules_learning import may_read_coaching_note
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases.models import LifeDomain
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
@@ -71,10 +70,11 @@ def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _pool_region(request)
     user = request.user
     form = SessionFilterForm(request.GET, people=selectors.pool_brugfiguren(user=user, region=region))
-    sessions = selectors.sessions_for(user=user, region=region, **form.values())
     context = {
         "form": form,
-        "page": Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page")),
+        "page": selectors.session_page(
+            user=user, region=region, number=request.GET.get("page"), per_page=SESSIONS_PER_PAGE, **form.values()
+        ),
         "kinds": [(reverse("learning:session_create", args=[SLUG_OF_KIND[kind]]), CREATE_TITLES[kind])
                   for kind in LearningKind.values],
         **learning_nav(request, region),
@@ -141,11 +141,6 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     session = selectors.session_get(user=user, pk=pk)
     note_shown = may_read_coaching_note(user, session)
-    record_view(
-        actor=Actor.from_request(request),
-        subject=session,
-        details={"participants": [p.pk for p in session.participants.all()], "private_note_shown": note_shown},
-    )
     context = {
         "session": session,
         "note_shown": note_shown,
