@@ -27,8 +27,9 @@ from django.utils import timezone
 import tests.conftest
 import tests.records
 from brugwerk.access import Action, can, get_object_or_404, scope
-from brugwerk.access.rules import RULES
-from brugwerk.accounts.models import Membership, Role, RoleInvitation, User
+from brugwerk.access.registry import RULES
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, RoleInvitation, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record

@@ -32,8 +32,9 @@ from django.utils import timezone
 import brugwerk
 import tests.records
 from brugwerk.access import Action, scope
-from brugwerk.access.rules import RULES
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.registry import RULES
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_view
 from brugwerk.cases.models import (

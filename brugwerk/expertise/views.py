@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_expertise import may_list_activities, may_see_expertise_figures
+from brugwerk.access import Action, can, may
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.selectors.contacts import contact_school_choices
 from brugwerk.expertise import selectors, services
@@ -43,7 +42,7 @@ ACTIVITIES_PER_PAGE = 25
 def _activities_region(request: HttpRequest) -> Region:
     """The user's region, when they see activities there (the pool, a school contact)."""
     region = region_or_404(request)
-    require(may_list_activities(request.user, region.pk))
+    require(may(request.user, "expertise.list_activities", region=region))
     return region
 
 
@@ -96,7 +95,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create,
         "can_manage_topics": can(user, Action.CREATE, ExpertiseTopic, region=region),
-        "can_see_figures": may_see_expertise_figures(user, region.pk),
+        "can_see_figures": may(user, "expertise.view_figures", region=region),
         "own_school": own_school_of(user=user, region=region),
         "today": timezone.localdate(),
     }
@@ -116,7 +115,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_evaluate": can_change and activity.date <= timezone.localdate(),
         "today": timezone.localdate(),
         "can_delete": can(user, Action.DELETE, activity),
-        "can_see_school": may_list_activities(user, activity.region_id),
+        "can_see_school": may(user, "expertise.list_activities", region=activity.region_id),
     }
     return render(request, "expertise/activity_detail.html", context)
 
@@ -290,7 +289,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     context = {
         "region": region,
         "figures": result,
-        "can_list": may_list_activities(request.user, region.pk),
+        "can_list": may(request.user, "expertise.list_activities", region=region),
         **_year_links("expertise:figures", result.start),
     }
     return render(request, "expertise/figures.html", context)

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from brugwerk.access import Action, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, get_object_or_404, may, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.pool.models import PoolMember
@@ -91,7 +92,7 @@ def facilitator_choices(*, user: Any, region: Region, include: list[int] | None 
     """Who can facilitate or coach, from the list: the pool's bridge figures and the user themselves
     when they coordinate the region (an outsider is given by name)."""
     pool = pool_brugfiguren(user=user, region=region, include=include)
-    if not principal_of(user).has_role(region.pk, {Role.COORDINATOR}):
+    if not may(user, "learning.coordinate_sessions", region=region):
         return pool
     return _people().filter(Q(pk__in=pool.values("pk")) | Q(pk=user.pk))
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from brugwerk.access import Action, get_object_or_404, principal_of
+from brugwerk.access import Action, get_object_or_404, may
 from brugwerk.cases.models import ReferralOut
 from brugwerk.cases.selectors import PartnerReferral, _partner_rows, partner_referral_get, partner_row
 from brugwerk.regions.models import Region
@@ -21,7 +21,7 @@ from brugwerk.regions.models import Region
 def is_partner_in(*, user: Any, region: Region) -> bool:
     """Whether the user is the contact of a partner organisation in `region`: the inbox exists for
     them only (for anyone else it is a page that does not exist)."""
-    return bool(principal_of(user).organisations.get(region.pk))
+    return may(user, "cases.view_partner_inbox", region=region)
 
 
 def partner_inbox(*, user: Any, region: Region) -> list[PartnerReferral]:

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can, get_object_or_404
+from brugwerk.access import Action, can, get_object_or_404, may
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases import selectors as casework
 from brugwerk.cases import services
@@ -42,7 +42,7 @@ def _crumbs() -> list[tuple[str, str]]:
 
 def _works_on_cases(user: Any, region: Region) -> bool:
     """Brugfiguren and the coordinator (who may open cases) see the triage tab and the waiting list."""
-    return can(user, Action.CREATE, Case, region=region)
+    return may(user, "cases.triage_referrals", region=region)
 
 
 def _tabs(user: Any, region: Region, active: str) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     """Referrals waiting for the user's decision, urgent first, with how long they have waited."""
     region = region_or_404(request)
     user = request.user
-    require(_works_on_cases(user, region))
+    require(may(user, "cases.triage_referrals", region=region))
     items = selectors.referrals_to_triage(user=user, region=region)
     record_list_view(
         actor=Actor.from_request(request),
@@ -319,7 +319,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     """The referrals not yet decided on, for a school or a zone, by priority, urgency and waiting time."""
     region = region_or_404(request)
     user = request.user
-    require(_works_on_cases(user, region))
+    require(may(user, "cases.view_waiting_list", region=region))
     form = WaitingListFilterForm(
         request.GET, schools=school_choices(user=user, region=region), zones=zones_for(user=user, region=region)
     )

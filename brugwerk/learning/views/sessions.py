@@ -11,8 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_learning import may_read_coaching_note
+from brugwerk.access import Action, can, may
 from brugwerk.audit.services import Actor, record_view
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import SessionFilterForm, SessionForm
@@ -101,7 +100,7 @@ def _session_form(request: HttpRequest, region: Region, kind: str, session: Lear
             user=user, region=region, include=[t.pk for t in session.themes.all()] if session is not None else None
         ),
         life_domains=selectors.life_domains_in_use(user=user, region=region),
-        private_note=session is None or may_read_coaching_note(user, session),
+        private_note=session is None or may(user, "learning.read_coaching_note", obj=session),
     )
 
 
@@ -134,7 +133,7 @@ def session_create(request: HttpRequest, kind: str) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     session = selectors.session_get(user=user, pk=pk)
-    note_shown = may_read_coaching_note(user, session)
+    note_shown = may(user, "learning.read_coaching_note", obj=session)
     record_view(
         actor=Actor.from_request(request),
         subject=session,
