@@ -1,6 +1,6 @@
 """The access policy as a matrix: every persona × every record kind × every action, on a record of
 the persona's own region and on one of another region. The expectations are written out by hand in
-EXPECTED (never computed from brugwerk/access/rules.py); docs/access.md shows the same table, and
+EXPECTED (never computed from the rules in brugwerk/<app>/rules.py); docs/access.md shows the same table, and
 `test_docs_show_the_same_matrix` keeps the two equal.
 
 Each cell is asked of `can()` and, for the actions that filter lists, of `scope()` too: a record is in
