@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.regions.models import Region, School
 from tests import factories as f
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, SchoolNetwork, Zone, ZoneMembership

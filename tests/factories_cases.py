@@ -280,7 +280,7 @@ def pool_serves(world) -> None:
 def full_case(world, *, lead=None) -> dict[type[models.Model], models.Model]:
     """`casework_in` region A of the world: a case of world.school led by the brugfiguur, shared with a
     colleague who is not a persona, referred by the school contact, referred on to the partner's CAW."""
-    from brugwerk.accounts.models import Role
+    from brugwerk.access.roles import Role
 
     colleague = f.user_with_role(Role.BRUGFIGUUR, world.region)
     return casework_in(

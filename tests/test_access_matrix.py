@@ -1,6 +1,6 @@
 """The access policy as a matrix: every persona × every record kind × every action, on a record of
 the persona's own region and on one of another region. The expectations are written out by hand in
-EXPECTED (never computed from brugwerk/access/rules.py); docs/access.md shows the same table, and
+EXPECTED (never computed from the rules in brugwerk/<app>/rules.py); docs/access.md shows the same table, and
 `test_docs_show_the_same_matrix` keeps the two equal.
 
 Each cell is asked of `can()` and, for the actions that filter lists, of `scope()` too: a record is in
@@ -27,8 +27,9 @@ from django.utils import timezone
 import tests.conftest
 import tests.records
 from brugwerk.access import Action, can, get_object_or_404, scope
-from brugwerk.access.rules import RULES
-from brugwerk.accounts.models import Membership, Role, RoleInvitation, User
+from brugwerk.access.registry import RULES
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, RoleInvitation, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.accounts.models import INVITATION_VALID_DAYS, Membership, Role, RoleInvitation
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import INVITATION_VALID_DAYS, Membership, RoleInvitation
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from tests.conftest import client_for
 

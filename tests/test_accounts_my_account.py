@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from tests.conftest import PERSONAS, client_for
 from tests.factories import PASSWORD

@@ -39,7 +39,8 @@ from django.utils.http import urlsafe_base64_decode
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.cases.models import Case, Referral, ReferralOut
 from tests.conftest import build_world
 from tests.factories import PASSWORD

@@ -12,7 +12,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from tests import factories as f
 from tests.conftest import client_for

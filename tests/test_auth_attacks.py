@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from brugwerk.access.roles import Role
 from brugwerk.accounts.backends import unknown_login_label
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.accounts.models import Membership
 from brugwerk.accounts.redirects import safe_next
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.cases.models import CalendarFeed

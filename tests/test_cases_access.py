@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from brugwerk.access import Action, can, scope
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.cases.models import (
     AgreedAction,
     Appointment,

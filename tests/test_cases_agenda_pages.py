@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.cases.models import Appointment, AppointmentKind, CalendarFeed, PresenceDay
 from tests import factories_cases as fc

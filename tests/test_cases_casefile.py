@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from brugwerk.access import Action, can
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, verify_chain
 from brugwerk.cases.models import (

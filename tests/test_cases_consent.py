@@ -12,7 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from brugwerk.access import Action, can, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import (

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.cases.models import CaseStatus, ReferralSource, ReferralStatus
 from brugwerk.cases.selectors.overview import CaseloadFigures, pool_caseload, waiting_summary

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import (

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from brugwerk.access import Action, can, principal_of, scope
-from brugwerk.access.rules_cooperation import meeting_notes_readable
+from brugwerk.access import Action, can, scope, where
 from brugwerk.accounts.models import Membership
 from brugwerk.accounts.services import membership_revoke
 from brugwerk.audit.services import Actor
@@ -71,7 +70,7 @@ def test_the_notes_are_read_by_the_pool_only(world):
     meeting = make_meeting(world.region, school=world.school, organisations=[world.organisation])
     readers = {
         persona for persona in ("brugfiguur", "coordinator", "schoolcontact", "partner", "beleid", "beheerder")
-        if NetworkMeeting.objects.filter(meeting_notes_readable(principal_of(world.persona(persona))),
+        if NetworkMeeting.objects.filter(where(world.persona(persona), "cooperation.read_meeting_notes"),
                                          pk=meeting.pk).exists()
     }
     assert readers == {"brugfiguur", "coordinator"}

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from brugwerk.access import get_object_or_404, scope
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import verify_chain
 from brugwerk.demo import flanders, w13

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.pool.models import PoolMember
 from tests import factories as f

@@ -12,7 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import Case

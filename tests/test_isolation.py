@@ -3,7 +3,7 @@
 Three layers are checked, each data-driven so that new record kinds, selectors and pages are
 covered as they are added:
 
-1. `scope()` over every record kind with a rule (brugwerk/access/rules.py RULES);
+1. `scope()` over every record kind with a rule (the registry, brugwerk.access.registry.RULES);
 2. every public selector in `brugwerk/<app>/selectors.py` that takes `user`, called with region A's
    records as arguments (an attacker's ids) and with region B's own (a normal page): no record of
    region A comes back, and asked about A, no count or yes/no answer tells anything either;
@@ -32,8 +32,9 @@ from django.utils import timezone
 import brugwerk
 import tests.records
 from brugwerk.access import Action, scope
-from brugwerk.access.rules import RULES
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.registry import RULES
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_view
 from brugwerk.cases.models import (

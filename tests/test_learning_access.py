@@ -5,9 +5,8 @@ bridge figure and the coach. `can()` and `scope()` agree on each."""
 
 import pytest
 
-from brugwerk.access import Action, can, scope
+from brugwerk.access import Action, can, may, scope
 from brugwerk.access.policy import forget_principal
-from brugwerk.access.rules_learning import may_read_coaching_note
 from brugwerk.accounts.models import Membership
 from brugwerk.learning.models import LearningKind, LearningSession
 from tests.records.learning import make_session
@@ -43,19 +42,19 @@ def test_the_coached_bridge_figure_changes_their_coaching_and_reads_its_note(wor
     coaching = make_session(world.region, recorded_by=world.coordinator, participants=[world.brugfiguur],
                             kind=LearningKind.COACHING, facilitator_name="Externe coach", private_note="Privé")
     assert allowed(world.brugfiguur, Action.CHANGE, coaching)
-    assert may_read_coaching_note(world.brugfiguur, coaching)
-    assert not may_read_coaching_note(world.coordinator, coaching)
-    assert not may_read_coaching_note(world.brugfiguur2, coaching)
+    assert may(world.brugfiguur, "learning.read_coaching_note", obj=coaching)
+    assert not may(world.coordinator, "learning.read_coaching_note", obj=coaching)
+    assert not may(world.brugfiguur2, "learning.read_coaching_note", obj=coaching)
     intervision = make_session(world.region, recorded_by=world.brugfiguur2,
                                participants=[world.brugfiguur, world.brugfiguur2])
     assert not allowed(world.brugfiguur, Action.CHANGE, intervision)
-    assert not may_read_coaching_note(world.brugfiguur, intervision)
+    assert not may(world.brugfiguur, "learning.read_coaching_note", obj=intervision)
 
 
 def test_the_coach_who_is_the_coordinator_reads_the_note(world):
     coaching = make_session(world.region, recorded_by=world.coordinator, participants=[world.brugfiguur],
                             kind=LearningKind.COACHING, facilitator=world.coordinator, private_note="Privé")
-    assert may_read_coaching_note(world.coordinator, coaching)
+    assert may(world.coordinator, "learning.read_coaching_note", obj=coaching)
 
 
 def test_a_bridge_figure_whose_role_ended_sees_their_sessions_no_more(world):
@@ -65,4 +64,4 @@ def test_a_bridge_figure_whose_role_ended_sees_their_sessions_no_more(world):
     Membership.objects.filter(user=world.brugfiguur).update(revoked_at="2020-01-01T00:00:00Z")
     forget_principal(world.brugfiguur)
     assert not allowed(world.brugfiguur, Action.VIEW, session)
-    assert not may_read_coaching_note(world.brugfiguur, session)
+    assert not may(world.brugfiguur, "learning.read_coaching_note", obj=session)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
 from brugwerk.learning import selectors, services

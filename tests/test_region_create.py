@@ -2,7 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from brugwerk.access import principal_of
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import verify_chain
 from brugwerk.regions.models import Region

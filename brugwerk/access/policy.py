@@ -1,9 +1,10 @@
-"""Mechanics of the policy: who the user is (their principal), the rule registry, and the two
-questions. The rules themselves are in `rules.py`."""
+"""Mechanics of the policy: who the user is (their principal) and the two questions about records.
+The rules are registered by each app (`brugwerk/<app>/rules.py`, see `registry.py`); the named page
+permissions are asked with `permissions.may`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, overload
@@ -11,11 +12,11 @@ from typing import TYPE_CHECKING, Any, overload
 from django.db import connection, models
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+from brugwerk.access.registry import rule_for
 
-    from brugwerk.access.rules import Rule
-    from brugwerk.accounts.models import User
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Action(StrEnum):
@@ -60,55 +61,77 @@ class Principal:
 NOBODY = Principal(user_id=None)
 _CACHE_ATTR = "_brugwerk_principal"
 
+# How a principal is read for a user id. The app that stores roles (accounts) provides it from its
+# rules module (`set_principal_loader`), so the mechanism imports no domain app.
+PrincipalLoader = Callable[[int], Principal]
+_loader: PrincipalLoader | None = None
 
-def principal_of(user: User | AnonymousUser | None) -> Principal:
-    """The user's principal, read once per user object (so once per request)."""
+
+def set_principal_loader(loader: PrincipalLoader) -> None:
+    global _loader
+    _loader = loader
+
+
+def principal_of(user: Any) -> Principal:
+    """The user's principal, read once per user object (so once per request). For the policy only:
+    code outside `brugwerk/access` asks the policy's questions (`can`, `scope`, `may`, ...)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from brugwerk.accounts.models import Membership, Role
-
-    roles: dict[int, set[str]] = {}
-    schools: dict[int, set[int]] = {}
-    organisations: dict[int, set[int]] = {}
-    rows = Membership.objects.filter(user_id=user.pk, revoked_at__isnull=True).values_list(
-        "region_id", "role", "school_id", "organisation_id"
-    )
-    for region_id, role, school_id, organisation_id in rows:
-        roles.setdefault(region_id, set()).add(role)
-        if role == Role.SCHOOLCONTACT and school_id:
-            schools.setdefault(region_id, set()).add(school_id)
-        if role == Role.PARTNER and organisation_id:
-            organisations.setdefault(region_id, set()).add(organisation_id)
-    principal = Principal(
-        user_id=user.pk,
-        roles={k: frozenset(v) for k, v in roles.items()},
-        schools={k: frozenset(v) for k, v in schools.items()},
-        organisations={k: frozenset(v) for k, v in organisations.items()},
-    )
+    if _loader is None:
+        raise RuntimeError("No principal loader: brugwerk.accounts.rules sets it when the apps are ready.")
+    principal = _loader(user.pk)
     setattr(user, _CACHE_ATTR, principal)
     return principal
 
 
-def forget_principal(user: User) -> None:
+def forget_principal(user: AbstractBaseUser) -> None:
     """Drop the cached principal after the user's roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def _rule_for(model: type[models.Model]) -> Rule:
-    from brugwerk.access.rules import RULES
+def _region_id(region: Any) -> int | None:
+    return getattr(region, "pk", region)
 
-    rule = RULES.get(model._meta.concrete_model or model)
-    if rule is None:
-        raise LookupError(f"No access rule for {model._meta.label}: add one to brugwerk.access.rules.")
-    return rule
+
+# --- What the user is: the regions they work in and their roles there (not a right by itself) -----
+
+
+def region_ids_of(user: Any) -> frozenset[int]:
+    """The regions where `user` holds a role (so may work in)."""
+    return principal_of(user).region_ids
+
+
+def roles_in(user: Any, region: Any) -> frozenset[str]:
+    """The roles `user` holds in `region`, to show them; rights are asked with `can`, `scope`, `may`."""
+    region_id = _region_id(region)
+    return principal_of(user).roles.get(region_id, frozenset()) if region_id is not None else frozenset()
+
+
+def schools_of(user: Any, region: Any = None) -> frozenset[int]:
+    """The schools `user` is a school contact for, in `region` (in every region when None)."""
+    schools = principal_of(user).schools
+    if region is None:
+        return frozenset().union(*schools.values()) if schools else frozenset()
+    return schools.get(_region_id(region) or 0, frozenset())
+
+
+def organisations_of(user: Any, region: Any = None) -> frozenset[int]:
+    """The partner organisations `user` is a partner for, in `region` (in every region when None)."""
+    organisations = principal_of(user).organisations
+    if region is None:
+        return frozenset().union(*organisations.values()) if organisations else frozenset()
+    return organisations.get(_region_id(region) or 0, frozenset())
+
+
+# --- The two questions about records ---------------------------------------------------------------
 
 
 def can(
-    user: User | AnonymousUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     action: Action,
     obj: models.Model | type[models.Model],
     *,
@@ -118,33 +141,35 @@ def can(
     or an unsaved instance that already carries its region."""
     # The rule is looked up before anything else, so a record kind without one fails loudly for
     # every user, anonymous ones included.
-    rule = _rule_for(obj if isinstance(obj, type) else type(obj))
+    rule = rule_for(obj if isinstance(obj, type) else type(obj))
     if isinstance(obj, type) and action != Action.CREATE:
         raise TypeError("Only CREATE can be asked of a record kind; ask the others of a record.")
     principal = principal_of(user)
     if principal is NOBODY:
         return False
     if isinstance(obj, type):
-        return rule.can_create_in(principal, getattr(region, "pk", region))
+        return rule.can_create_in(principal, _region_id(region))
     return rule.allows(principal, action, obj)
 
 
 @overload
 def scope[QS: models.QuerySet[Any]](
-    user: User | AnonymousUser | None, queryset: QS, action: Action = Action.VIEW
+    user: AbstractBaseUser | AnonymousUser | None, queryset: QS, action: Action = Action.VIEW
 ) -> QS: ...
 @overload
 def scope[M: models.Model](
-    user: User | AnonymousUser | None, queryset: type[M], action: Action = Action.VIEW
+    user: AbstractBaseUser | AnonymousUser | None, queryset: type[M], action: Action = Action.VIEW
 ) -> models.QuerySet[M]: ...
 def scope(
-    user: User | AnonymousUser | None, queryset: models.QuerySet | type[models.Model], action: Action = Action.VIEW
+    user: AbstractBaseUser | AnonymousUser | None,
+    queryset: models.QuerySet | type[models.Model],
+    action: Action = Action.VIEW,
 ) -> models.QuerySet:
     """The records of `queryset` on which `user` may do `action` (none for anonymous users), in the
     queryset's own class (a record kind gives its default manager's)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    rule = _rule_for(queryset.model)
+    rule = rule_for(queryset.model)
     principal = principal_of(user)
     if principal is NOBODY:
         return queryset.none()
@@ -158,7 +183,7 @@ def _beyond_every_column(value: Any) -> bool:
 
 
 def get_object_or_404[M: models.Model](
-    user: User | AnonymousUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     queryset: models.QuerySet[M] | type[M],
     action: Action = Action.VIEW,
     **lookup: Any,

@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.core.forms import ModelChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brugwerk.access.roles import Role
+
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -27,25 +29,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-
-class Role(models.TextChoices):
-    BEHEERDER = "beheerder", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
-    BRUGFIGUUR = "brugfiguur", _("Bridge figure")
-    SCHOOLCONTACT = "schoolcontact", _("School contact")
-    PARTNER = "partner", _("Partner")
-    BELEID = "beleid", _("Policy maker")
-
-
-# Roles that see personal data, and so must log in with a second factor.
-ROLES_WITH_PERSONAL_DATA = frozenset(
-    {Role.BEHEERDER, Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER}
-)
-# Roles whose holders see case content (cases, referrals, referrals out). Only the region's coordinator
-# grants them, and a manager never takes over (password, 2FA, e-mail address) an account that holds
-# or held one: no single account can obtain access to case content it did not already have.
-CASE_CONTENT_ROLES = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})
 
 
 class RoleTarget(models.Model):

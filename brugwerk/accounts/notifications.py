@@ -25,7 +25,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from brugwerk.accounts.models import INVITATION_VALID_DAYS, Role, RoleInvitation, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import INVITATION_VALID_DAYS, RoleInvitation, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.core.mail import send_templated_mail
 

@@ -11,16 +11,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import (
-    CASE_CONTENT_ROLES,
-    INVITATION_VALID_DAYS,
-    ROLES_WITH_PERSONAL_DATA,
-    Membership,
-    Role,
-    RoleInvitation,
-    User,
-)
+from brugwerk.access import Action, can, get_object_or_404, region_ids_of, regions_where, scope
+from brugwerk.access import roles_in as _roles_in
+from brugwerk.access.roles import CASE_CONTENT_ROLES, Role
+from brugwerk.accounts.models import INVITATION_VALID_DAYS, Membership, RoleInvitation, User
 from brugwerk.regions.models import Region
 
 SESSION_REGION_KEY = "brugwerk_region_id"
@@ -29,11 +23,11 @@ SESSION_REGION_KEY = "brugwerk_region_id"
 def second_factor_required(user: User) -> bool:
     if not settings.BRUGWERK_REQUIRE_2FA:
         return False
-    return bool(principal_of(user).all_roles() & ROLES_WITH_PERSONAL_DATA)
+    return bool(regions_where(user, "accounts.handle_personal_data"))
 
 
 def regions_of(*, user: User) -> QuerySet[Region]:
-    return Region.objects.filter(pk__in=principal_of(user).region_ids).order_by("name")
+    return Region.objects.filter(pk__in=region_ids_of(user)).order_by("name")
 
 
 def current_region(request: HttpRequest) -> Region | None:
@@ -41,24 +35,22 @@ def current_region(request: HttpRequest) -> Region | None:
     cached = getattr(request, "_brugwerk_region", None)
     if cached is not None:
         return cached
-    principal = principal_of(request.user)
-    if not principal.region_ids:
+    region_ids = region_ids_of(request.user)
+    if not region_ids:
         return None
     chosen = request.session.get(SESSION_REGION_KEY)
-    region_id = chosen if chosen in principal.region_ids else None
+    region_id = chosen if chosen in region_ids else None
     region = (
         Region.objects.filter(pk=region_id).first()
         if region_id
-        else Region.objects.filter(pk__in=principal.region_ids).order_by("name").first()
+        else Region.objects.filter(pk__in=region_ids).order_by("name").first()
     )
     request._brugwerk_region = region  # type: ignore[attr-defined]  # cached on the request for its other readers
     return region
 
 
 def roles_in(*, user: User, region: Region | None) -> frozenset[str]:
-    if region is None:
-        return frozenset()
-    return principal_of(user).roles.get(region.pk, frozenset())
+    return _roles_in(user, region)
 
 
 def users_visible_to(*, user: User, region: Region, query: str = "") -> QuerySet[User]:

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brugwerk.access import Action, can, principal_of
+from brugwerk.access import Action, can, roles_in
 from brugwerk.access.policy import forget_principal
+from brugwerk.access.roles import Role
 from brugwerk.accounts import notifications
 from brugwerk.accounts.backends import user_for_login
 from brugwerk.accounts.events import record_account_event
-from brugwerk.accounts.models import Membership, Role, RoleInvitation, User
+from brugwerk.accounts.models import Membership, RoleInvitation, User
 from brugwerk.accounts.notifications import LinkReason
 from brugwerk.accounts.selectors import email_change_locked
 from brugwerk.audit.models import AuditEvent
@@ -35,7 +36,7 @@ def _check_role_target(role: str, school: Any, organisation: Any, region: Any) -
 
 def _acting_role(actor: Actor, region_id: int | None) -> str:
     """The manager role `actor` holds in the region the change was made in, for the owner's notice."""
-    held = principal_of(actor.user).roles.get(region_id, frozenset()) if region_id is not None else frozenset()
+    held = roles_in(actor.user, region_id)
     return next((role for role in (Role.COORDINATOR, Role.BEHEERDER) if role in held), "")
 
 

@@ -79,7 +79,7 @@ def _region_id(subject: models.Model | None) -> int | None:
     belongs to its organisation's region), so the region's coordinator sees the entry."""
     if subject is None:
         return None
-    from brugwerk.access.rules import RULES
+    from brugwerk.access.registry import RULES
 
     rule = RULES.get(subject._meta.concrete_model or type(subject))
     if rule is not None:

@@ -3,7 +3,7 @@ was agreed, which actions follow, with an owner and a due date, until they are d
 school the cooperation agreement (samenwerkingsafspraken) with its history of versions.
 
 Every record reaches one region (a meeting's own, or through it); who may see or change what is
-decided by `brugwerk.access` (rules in `brugwerk/access/rules_cooperation.py`), and every write goes
+decided by `brugwerk.access` (rules in `brugwerk/cooperation/rules.py`), and every write goes
 through `cooperation.services`, which records it in the audit trail.
 """
 

@@ -11,8 +11,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from brugwerk.access import Action, get_object_or_404, principal_of, scope
-from brugwerk.access.rules_cooperation import POOL, agreement_schools, meeting_notes_readable, sees_meetings
+from brugwerk.access import Action, get_object_or_404, may, scope, where
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import PresenceDay
 from brugwerk.cooperation.models import (
@@ -47,7 +46,7 @@ class MeetingFilter:
 def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: User) -> QuerySet[NetworkMeeting]:
     """`visible_notes` holds the notes for the pool and "" for everyone else; the notes themselves
     are not even read from the database."""
-    readable = meeting_notes_readable(principal_of(user))
+    readable = where(user, "cooperation.read_meeting_notes")
     return meetings.defer("notes").annotate(
         visible_notes=Case(When(readable, then=F("notes")), default=Value(""), output_field=CharField()),
         notes_readable=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -56,12 +55,12 @@ def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: User) -> Query
 
 def may_see_meetings(*, user: User, region: Region) -> bool:
     """Whether the meeting pages exist for the user in `region` (they may hold none to see yet)."""
-    return sees_meetings(principal_of(user), region.pk)
+    return may(user, "cooperation.view_meetings", region=region)
 
 
 def may_see_actions(*, user: User, region: Region) -> bool:
     """Whether the list of open actions exists for the user (policy makers do not follow actions)."""
-    return sees_meetings(principal_of(user), region.pk, POOL)
+    return may(user, "cooperation.view_actions", region=region)
 
 
 def meetings_for(*, user: User, region: Region, filters: MeetingFilter | None = None) -> QuerySet[NetworkMeeting]:
@@ -166,7 +165,7 @@ def action_owner_choices(*, user: User, region: Region) -> QuerySet[User]:
     """Who of the pool can own an action: its bridge figures, and the user themselves when they work
     in the pool (a coordinator taking an action on)."""
     members = scope(user, PoolMember).filter(region=region, active=True)
-    self_in_pool = principal_of(user).has_role(region.pk, POOL)
+    self_in_pool = may(user, "cooperation.own_actions", region=region)
     condition = Q(pool_memberships__in=members)
     if self_in_pool:
         condition |= Q(pk=user.pk)
@@ -215,7 +214,7 @@ class SchoolAgreementRow:
 
 
 def _agreement_schools(user: User) -> QuerySet[School]:
-    return scope(user, School).filter(agreement_schools(principal_of(user)))
+    return scope(user, School).filter(where(user, "cooperation.view_agreements"))
 
 
 def agreement_overview(*, user: User, region: Region, today: datetime.date) -> list[SchoolAgreementRow]:

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, principal_of
-from brugwerk.access.rules import COORDINATOR_ROLE
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access import Action, may
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, snapshot
 from brugwerk.cases.services._common import (
@@ -94,7 +94,7 @@ def _with_recorder(actor: Actor, region: Region, attendees: list[User]) -> list[
     user = actor.user
     if user is None or any(a.pk == user.pk for a in attendees):
         return attendees
-    if principal_of(user).has_role(region.pk, COORDINATOR_ROLE):
+    if may(user, "cooperation.record_meetings_of_others", region=region):
         return attendees
     if PoolMember.objects.filter(region=region, user=user, active=True).exists():
         return [*attendees, user]

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.demo import flanders

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import (
     CONSENT_AGE,
     AgreedAction,

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import PresenceDay, Weekday
 from brugwerk.cooperation.models import (
     CooperationAgreement,

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.demo import names
 from brugwerk.demo.contacts import NetworkWriter
 from brugwerk.demo.spec import (

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
 from brugwerk.demo import flanders
 from brugwerk.groups.models import (

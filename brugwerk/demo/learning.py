@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
 from brugwerk.demo import flanders, names
 from brugwerk.learning.models import (

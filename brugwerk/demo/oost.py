@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.demo.spec import (
     ContactPointSpec,
     LoginSpec,

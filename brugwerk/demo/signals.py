@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import Case
 from brugwerk.demo import flanders
 from brugwerk.signals.models import (

@@ -13,7 +13,7 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
-from brugwerk.accounts.models import Role
+from brugwerk.access.roles import Role
 from brugwerk.demo.contacts import NetworkWriter
 from brugwerk.demo.spec import (
     LoginSpec,

@@ -8,7 +8,7 @@ Activities are about school staff, never about pupils: the description must not 
 
 The topics are an editable list per region (`ExpertiseTopic`), kept by the coordinator, like the
 life domains of casework. Who may see or change what is decided by `brugwerk.access`
-(access/rules_expertise.py); every write goes through `expertise.services`.
+(expertise/rules.py); every write goes through `expertise.services`.
 """
 
 from __future__ import annotations

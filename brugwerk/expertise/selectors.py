@@ -11,12 +11,7 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from brugwerk.access import Action, get_object_or_404, scope
-from brugwerk.access.rules_expertise import (
-    may_list_activities,
-    may_see_expertise_figures,
-    may_view_school_activities,
-)
+from brugwerk.access import Action, get_object_or_404, may, scope
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, SchoolTeamActivity, school_year_of
@@ -90,7 +85,7 @@ def schools_with_activities(*, user: User, region: Region) -> QuerySet[School]:
     own), by name."""
     seen = scope(user, SchoolTeamActivity).filter(region=region).values("school_id")
     schools = scope(user, School).filter(region=region).order_by("name")
-    if not may_list_activities(user, region.pk):
+    if not may(user, "expertise.list_activities", region=region):
         return schools.none()
     return schools.filter(pk__in=seen)
 
@@ -162,7 +157,7 @@ def school_summary(*, user: User, school: School, today: datetime.date | None = 
     """What the pool did with the team of `school` in the school year of `today`; None for whoever
     may not see the school's activities. The figures count what took place; the list also shows
     what is planned. Five queries."""
-    if not may_view_school_activities(user, school):
+    if not may(user, "expertise.view_school_activities", obj=school):
         return None
     start, end = school_year_of(today or timezone.localdate())
     activities = scope(user, SchoolTeamActivity).filter(school=school, date__gte=start, date__lte=end)
@@ -223,7 +218,7 @@ def expertise_figures(
     and the region's policy makers (None for anyone else). Policy makers see no activity
     (docs/access.md), so these counts are made over the region's records without the record-level
     policy, and only counts and the names of topics and schools leave this function. Five queries."""
-    if not may_see_expertise_figures(user, getattr(region, "pk", None)):
+    if not may(user, "expertise.view_figures", region=region):
         return None
     default_start, default_end = school_year_of(timezone.localdate())
     start, end = start or default_start, end or default_end

@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_expertise import may_record_for_others
+from brugwerk.access import Action, can, may
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.expertise.models import (
@@ -109,7 +108,8 @@ def _check_activity(
         errors["co_facilitators"] = _("The lead is already named; choose only the others here.")
     facilitators = {activity.lead_id, *(user.pk for user in others)}
     actor_id = getattr(actor.user, "pk", None)
-    if not may_record_for_others(actor.user, region_id) and actor_id not in facilitators and "lead" not in errors:
+    for_others = may(actor.user, "expertise.record_for_others", region=region_id)
+    if not for_others and actor_id not in facilitators and "lead" not in errors:
         errors["lead"] = _(
             "You record the activities you led or helped to lead: name yourself as the lead or among "
             "the others. The coordinator records the others."

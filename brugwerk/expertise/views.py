@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_expertise import may_list_activities, may_see_expertise_figures
+from brugwerk.access import Action, can, may
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import contact_school_choices
@@ -45,7 +44,7 @@ ACTIVITIES_PER_PAGE = 25
 def _activities_region(request: AuthenticatedHttpRequest) -> Region:
     """The user's region, when they see activities there (the pool, a school contact)."""
     region = region_or_404(request)
-    require(may_list_activities(request.user, region.pk))
+    require(may(request.user, "expertise.list_activities", region=region))
     return region
 
 
@@ -98,7 +97,7 @@ def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create,
         "can_manage_topics": can(user, Action.CREATE, ExpertiseTopic, region=region),
-        "can_see_figures": may_see_expertise_figures(user, region.pk),
+        "can_see_figures": may(user, "expertise.view_figures", region=region),
         "own_school": own_school_of(user=user, region=region),
         "today": timezone.localdate(),
     }
@@ -118,7 +117,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_evaluate": can_change and activity.date <= timezone.localdate(),
         "today": timezone.localdate(),
         "can_delete": can(user, Action.DELETE, activity),
-        "can_see_school": may_list_activities(user, activity.region_id),
+        "can_see_school": may(user, "expertise.list_activities", region=activity.region_id),
     }
     return render(request, "expertise/activity_detail.html", context)
 
@@ -300,7 +299,7 @@ def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "region": region,
         "figures": result,
-        "can_list": may_list_activities(request.user, region.pk),
+        "can_list": may(request.user, "expertise.list_activities", region=region),
         **_year_links("expertise:figures", result.start),
     }
     return render(request, "expertise/figures.html", context)

@@ -7,7 +7,7 @@ anonymously per session by role, gender, age group and grade (`AnonymousAttendan
 carries its evaluation by the participants: how many forms, the average score, quotes without names.
 
 Every record reaches exactly one region through its offering; who may see or change what is decided
-by `brugwerk.access` (brugwerk/access/rules_groups.py), and every write goes through `groups.services`.
+by `brugwerk.access` (brugwerk/groups/rules.py), and every write goes through `groups.services`.
 """
 
 from __future__ import annotations

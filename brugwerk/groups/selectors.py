@@ -43,8 +43,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from brugwerk.access import Action, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, get_object_or_404, may, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.reads import record_read
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
 from brugwerk.groups.models import (
@@ -63,8 +64,6 @@ from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
-FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
-POOL_ROLES = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
 # Who is not of the pool sees no count below this (a small cell could point at a person).
 SMALL_CELL = 5
 
@@ -147,7 +146,7 @@ def offerings_for(
 def counts_in_full(*, user: User, region: Region | int | None) -> bool:
     """Whether the user is of the region's pool (a brugfiguur or its coordinator) and so sees the
     group counts in full; everyone else sees head counts only, small cells hidden."""
-    return principal_of(user).has_role(getattr(region, "pk", region), POOL_ROLES)
+    return may(user, "groups.view_counts_in_full", region=region)
 
 
 def small_counts_hidden(offerings: list[GroupOffering], *, in_full: bool) -> list[GroupOffering]:
@@ -449,7 +448,7 @@ def _small_cells_hidden(counts: dict[Any, int], *, total_shown: bool = False) ->
 
 def group_figures_allowed(*, user: User, region: Region | None) -> bool:
     """Whether the user sees the region's group work in figures (policy makers and the coordinator)."""
-    return principal_of(user).has_role(getattr(region, "pk", None), FIGURES_ROLES)
+    return may(user, "groups.view_figures", region=region)
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, scope
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, snapshot
 from brugwerk.cases.models import Case

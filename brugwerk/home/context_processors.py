@@ -3,56 +3,43 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.accounts.models import Role
+from brugwerk.access import featured, may
+from brugwerk.access.roles import Role
 from brugwerk.accounts.selectors import current_region, regions_of, roles_in
 
-ALL = frozenset(Role.values)
-MANAGERS = frozenset({Role.COORDINATOR, Role.BEHEERDER})
-CASEWORKERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR})
-REFERRERS = frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})
-
-NOBODY: frozenset[str] = frozenset()
-
-# (url name, label, roles that see it in the menu, roles that see it in the main bar rather than
-# under "More"). The menu is a convenience: each page still asks the access policy.
+# (url name, label, the permission that shows it). Who sees an entry, and whether in the main bar
+# (the page is one of their daily tasks) or under "More", is the policy's: each app declares its
+# permissions in its rules.py (docs/access.md). The menu is a convenience: each page still asks.
 MENU = [
-    ("home:start", _("Start"), ALL, ALL),
-    ("cases:case_list", _("Cases"), CASEWORKERS, CASEWORKERS),
-    ("cases:agenda", _("Agenda"), CASEWORKERS, frozenset({Role.BRUGFIGUUR})),
-    ("cases:referral_list", _("Referrals"), REFERRERS, REFERRERS),
-    ("cases:waiting_list", _("Waiting list"), CASEWORKERS, frozenset({Role.COORDINATOR})),
-    ("cases:caseload", _("Caseload"), frozenset({Role.COORDINATOR}), frozenset({Role.COORDINATOR})),
-    ("timeuse:overview", _("Time use"), frozenset({Role.COORDINATOR, Role.BRUGFIGUUR, Role.BELEID}),
-     frozenset({Role.BELEID})),
-    ("cases:low_threshold_list", _("Contacts without a case"), frozenset({Role.BRUGFIGUUR}), NOBODY),
-    ("cases:partner_inbox", _("Referred to us"), frozenset({Role.PARTNER}), frozenset({Role.PARTNER})),
-    ("expertise:activity_list", _("School teams"),
-     frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT}), NOBODY),
-    ("expertise:figures", _("Expertise in figures"), frozenset({Role.BELEID}), NOBODY),
-    ("groups:offering_list", _("Group offerings"),
-     frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT, Role.PARTNER}), NOBODY),
-    ("groups:figures", _("Group offerings in figures"), frozenset({Role.BELEID}), NOBODY),
-    ("signals:signal_list", _("Signals"), CASEWORKERS, NOBODY),
-    ("signals:policy_list", _("Signals to policy"), frozenset({Role.BELEID, Role.SCHOOLCONTACT}),
-     frozenset({Role.BELEID})),
-    ("cooperation:meeting_list", _("Network meetings"),
-     frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT, Role.PARTNER, Role.BELEID}), NOBODY),
-    ("cooperation:action_list", _("Open actions"),
-     frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT, Role.PARTNER}), NOBODY),
-    ("cooperation:agreement_overview", _("Cooperation agreements"),
-     frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.SCHOOLCONTACT, Role.BELEID}), NOBODY),
-    ("learning:session_list", _("Learning"), CASEWORKERS, NOBODY),
-    ("learning:social_map_list", _("Social map"), ALL,
-     frozenset({Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER})),
-    ("learning:library_list", _("Library"), ALL, NOBODY),
-    ("network:contact_finder", _("Who is my contact?"), ALL, ALL - {Role.BEHEERDER, Role.BELEID}),
-    ("regions:school_list", _("Schools"), ALL, frozenset({Role.BELEID, Role.BEHEERDER})),
-    ("network:organisation_list", _("Partners"), ALL, frozenset({Role.BEHEERDER})),
-    ("pool:member_list", _("Pool"), ALL, frozenset({Role.BEHEERDER})),
-    ("regions:overview", _("Region"), ALL, frozenset({Role.BELEID, Role.BEHEERDER})),
-    ("accounts:user_list", _("Users"), MANAGERS, frozenset({Role.BEHEERDER})),
-    ("audit:entry_list", _("Audit trail"), MANAGERS, frozenset({Role.BEHEERDER})),
-    ("accounts:my_account", _("My account"), ALL, NOBODY),
+    ("home:start", _("Start"), "home.view_start"),
+    ("cases:case_list", _("Cases"), "cases.view_cases"),
+    ("cases:agenda", _("Agenda"), "cases.view_agenda"),
+    ("cases:referral_list", _("Referrals"), "cases.view_referrals"),
+    ("cases:waiting_list", _("Waiting list"), "cases.view_waiting_list"),
+    ("cases:caseload", _("Caseload"), "cases.view_caseload"),
+    ("timeuse:overview", _("Time use"), "timeuse.view_overview"),
+    ("cases:low_threshold_list", _("Contacts without a case"), "cases.view_low_threshold_contacts"),
+    ("cases:partner_inbox", _("Referred to us"), "cases.view_partner_inbox"),
+    ("expertise:activity_list", _("School teams"), "expertise.list_activities"),
+    ("expertise:figures", _("Expertise in figures"), "expertise.figures_in_menu"),
+    ("groups:offering_list", _("Group offerings"), "groups.view_offerings"),
+    ("groups:figures", _("Group offerings in figures"), "groups.figures_in_menu"),
+    ("signals:signal_list", _("Signals"), "signals.view_signals"),
+    ("signals:policy_list", _("Signals to policy"), "signals.answer_signals"),
+    ("cooperation:meeting_list", _("Network meetings"), "cooperation.view_meetings"),
+    ("cooperation:action_list", _("Open actions"), "cooperation.view_actions"),
+    ("cooperation:agreement_overview", _("Cooperation agreements"), "cooperation.view_agreements"),
+    ("learning:session_list", _("Learning"), "learning.view_sessions"),
+    ("learning:social_map_list", _("Social map"), "learning.view_social_map"),
+    ("learning:library_list", _("Library"), "learning.view_library"),
+    ("network:contact_finder", _("Who is my contact?"), "network.find_contact"),
+    ("regions:school_list", _("Schools"), "regions.view_schools"),
+    ("network:organisation_list", _("Partners"), "network.view_organisations"),
+    ("pool:member_list", _("Pool"), "pool.view_members"),
+    ("regions:overview", _("Region"), "regions.view_overview"),
+    ("accounts:user_list", _("Users"), "accounts.manage_users"),
+    ("audit:entry_list", _("Audit trail"), "audit.view_trail"),
+    ("accounts:my_account", _("My account"), "accounts.view_my_account"),
 ]
 
 
@@ -61,12 +48,12 @@ def navigation(request):
     if user is None or not user.is_authenticated or not user.is_verified() and _needs_second_factor(user):
         return {}
     region = current_region(request)
-    roles = roles_in(user=user, region=region)
+    roles = roles_in(user=user, region=region)  # to name them, not to decide anything
     path = request.path
     items = [
-        {"url": url, "label": label, "active": False, "main": bool(roles & main)}
-        for name, label, allowed, main in MENU
-        if roles & allowed and (url := _url(name))
+        {"url": url, "label": label, "active": False, "main": featured(user, permission, region=region)}
+        for name, label, permission in MENU
+        if may(user, permission, region=region) and (url := _url(name))
     ]
     # The menu item whose address is the longest prefix of this page's is the current one.
     matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
-from brugwerk.access import Action, principal_of, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, organisations_of, schools_of, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
 from brugwerk.audit.models import AuditEntry
 from brugwerk.audit.selectors import audit_page_visible, recent_account_trouble
@@ -253,7 +254,7 @@ def schoolcontact_section(
     fixed contact points, the referrals the school made with their status (nothing of the case
     behind them), and what the pool did with its school team this school year (counts)."""
     today = today or timezone.localdate()
-    school_ids = principal_of(user).schools.get(region.pk, frozenset())
+    school_ids = schools_of(user, region)
     serving = scope(user, PoolMember, Action.VIEW).filter(active=True).select_related("user")
     contacts = scope(user, ContactPoint, Action.VIEW).select_related("organisation")
     presence = (
@@ -303,7 +304,7 @@ def partner_section(
     for the partner: not acknowledged yet, or without feedback for longer than the region allows
     (only those whose consent stands; the partner sees what was asked, not the case)."""
     today = today or timezone.localdate()
-    organisation_ids = principal_of(user).organisations.get(region.pk, frozenset())
+    organisation_ids = organisations_of(user, region)
     contacts = scope(user, ContactPoint, Action.VIEW).select_related("school", "municipality", "zone")
     organisations = list(
         scope(user, PartnerOrganisation, Action.VIEW)

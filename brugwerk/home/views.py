@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from brugwerk.access import principal_of
+from brugwerk.access import region_ids_of
 from brugwerk.accounts.selectors import SESSION_REGION_KEY, current_region, roles_in
 from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.home.selectors import start_page_for
@@ -25,6 +25,6 @@ def switch_region(request):
         region_id = int(request.POST.get("region", ""))
     except ValueError:
         region_id = None
-    if region_id in principal_of(request.user).region_ids:
+    if region_id in region_ids_of(request.user):
         request.session[SESSION_REGION_KEY] = region_id
     return redirect("home:start")

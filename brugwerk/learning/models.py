@@ -3,7 +3,7 @@ shared library of practices and methods, and the social map (sociale kaart) of s
 municipality.
 
 Every record belongs to one region; who may see or change what is decided by `brugwerk.access`
-(see docs/access.md and brugwerk/access/rules_learning.py). Intervision is about a case, but told
+(see docs/access.md and brugwerk/learning/rules.py). Intervision is about a case, but told
 anonymously: the case question names no young person, family or school. A coaching note is personal:
 only the coached bridge figure and their coach read it, not the coordinator.
 """

@@ -15,9 +15,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, get_object_or_404, principal_of, scope
-from brugwerk.access.rules_learning import may_read_coaching_note
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, get_object_or_404, may, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import LifeDomain
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
@@ -92,7 +92,7 @@ def session_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Learnin
         subject=session,
         details={
             "participants": [p.pk for p in session.participants.all()],
-            "private_note_shown": may_read_coaching_note(user, session),
+            "private_note_shown": may(user, "learning.read_coaching_note", obj=session),
         },
     )
     return session
@@ -123,7 +123,7 @@ def facilitator_choices(*, user: User, region: Region, include: list[int] | None
     """Who can facilitate or coach, from the list: the pool's bridge figures and the user themselves
     when they coordinate the region (an outsider is given by name)."""
     pool = pool_brugfiguren(user=user, region=region, include=include)
-    if not principal_of(user).has_role(region.pk, {Role.COORDINATOR}):
+    if not may(user, "learning.coordinate_sessions", region=region):
         return pool
     return _people().filter(Q(pk__in=pool.values("pk")) | Q(pk=user.pk))
 

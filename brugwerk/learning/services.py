@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_learning import may_read_coaching_note
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access import Action, can, may
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.learning.models import (
@@ -127,7 +127,8 @@ def _check_session(
         elif session.facilitator_id and any(p.pk == session.facilitator_id for p in participants):
             errors["facilitator"] = _("The coach and the coached bridge figure are two people.")
         people = [p.pk for p in participants]
-        if note_changed and session.private_note and not may_read_coaching_note(actor.user, session, people=people):
+        reads_note = may(actor.user, "learning.read_coaching_note", obj=session, people=people)
+        if note_changed and session.private_note and not reads_note:
             errors["private_note"] = _("Only the coached bridge figure and the coach can write the private note.")
         if had_note and session.private_note and people_changed:
             errors["participants"] = _(

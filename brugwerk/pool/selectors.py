@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from brugwerk.access import Action, get_object_or_404, scope
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 

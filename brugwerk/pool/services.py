@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership
 from brugwerk.audit.services import Actor
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region

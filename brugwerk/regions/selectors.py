@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from brugwerk.access import Action, get_object_or_404, principal_of, scope
+from brugwerk.access import Action, get_object_or_404, schools_of, scope
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def own_school_of(*, user: User, region: Region | None) -> School | None:
     """The school a school contact answers for in `region` (the first, should they hold several)."""
     if region is None:
         return None
-    ids = principal_of(user).schools.get(region.pk)
+    ids = schools_of(user, region)
     if not ids:
         return None
     return scope(user, School).filter(pk__in=ids).order_by("name").first()

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
-from brugwerk.access.rules import RULES
+from brugwerk.access.registry import RULES
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.regions.models import EducationForm, Municipality, Region, School, Zone, ZoneMembership

@@ -20,8 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brugwerk.access import Action, can, get_object_or_404
-from brugwerk.access.rules_expertise import may_view_school_activities
+from brugwerk.access import Action, can, get_object_or_404, may
 from brugwerk.accounts.selectors import current_region
 from brugwerk.audit.services import Actor, record_view
 from brugwerk.core.types import AuthenticatedHttpRequest
@@ -327,7 +326,7 @@ def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "contact_groups": contact_groups,
         "pool_members": pool_members,
         "can_change": can(user, Action.CHANGE, school),
-        "can_see_expertise": may_view_school_activities(user, school),
+        "can_see_expertise": may(user, "expertise.view_school_activities", obj=school),
     }
     return render(request, "regions/school_detail.html", context)
 

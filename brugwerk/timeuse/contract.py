@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from brugwerk.accounts.models import User
+from brugwerk.access import Action, may, scope
+from brugwerk.accounts.models import User
 
 
 class Pillar(models.TextChoices):
@@ -61,26 +61,21 @@ def time_scope(*, user: User, region: Any) -> TimeScope | None:
     """How much of `region`'s time `user` may count, asked of the access policy with the questions
     casework already answers, so that no new list of roles appears here:
 
-    - POOL for whoever oversees the pool's caseload (`cases.selectors.overview.may_see_pool_caseload`:
-      who moves cases between bridge figures, the coordinator): time per person is the same kind
-      of pool management figure as cases per person;
-    - FIGURES for whoever sees the region's casework totals that name nobody
-      (`cases.selectors.overview.FIGURES_ROLES`, the policy makers);
-    - OWN for whoever records contact moments in the region (`can(user, CREATE, ContactMoment,
-      region=region)`: the bridge figures), who count their own time.
-    A user with several of these roles gets the widest. (The imports are here because apps' models
-    may use `Pillar`, and the policy imports every model.)"""
-    from brugwerk.access import Action, can, principal_of
-    from brugwerk.cases.models import ContactMoment
-    from brugwerk.cases.selectors.overview import FIGURES_ROLES, may_see_pool_caseload
-
+    - POOL for whoever oversees the pool's caseload (`cases.view_caseload`: who moves cases between
+      bridge figures, the coordinator): time per person is the same kind of pool management
+      figure as cases per person;
+    - FIGURES for whoever sees the region's casework totals that name nobody (`cases.view_figures`:
+      the policy makers);
+    - OWN for whoever records contact moments in the region (`cases.record_contacts`: the bridge
+      figures), who count their own time.
+    A user with several of these permissions gets the widest."""
     if region is None:
         return None
-    if may_see_pool_caseload(user=user, region=region):
+    if may(user, "cases.view_caseload", region=region):
         return TimeScope.POOL
-    if principal_of(user).has_role(region.pk, FIGURES_ROLES):
+    if may(user, "cases.view_figures", region=region):
         return TimeScope.FIGURES
-    if can(user, Action.CREATE, ContactMoment, region=region):
+    if may(user, "cases.record_contacts", region=region):
         return TimeScope.OWN
     return None
 
@@ -90,8 +85,6 @@ def countable(*, user: User, region: Any, model: type[models.Model]) -> models.Q
     policy makers (FIGURES) count the whole region's time — only sums leave a source, never a record;
     a brugfiguur (OWN) counts what the policy lets them see (the overview keeps their own rows);
     anyone else counts nothing. The caller still filters by region and period."""
-    from brugwerk.access import Action, scope
-
     level = time_scope(user=user, region=region)
     if level is None:
         return model._default_manager.none()

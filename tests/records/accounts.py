@@ -4,7 +4,8 @@ in tests/test_access_matrix.py (test_the_invitee_sees_and_answers_*) and tests/t
 
 from __future__ import annotations
 
-from brugwerk.accounts.models import Role, RoleInvitation
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import RoleInvitation
 from tests.records import Records
 
 MODELS = (RoleInvitation,)

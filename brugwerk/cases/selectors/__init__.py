@@ -34,8 +34,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from brugwerk.access import Action, can, get_object_or_404, principal_of, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, can, get_object_or_404, may, schools_of, scope, where
+from brugwerk.accounts.models import User
 from brugwerk.audit.reads import record_read
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
@@ -289,7 +289,7 @@ def caseload(*, user: User, region: Region) -> list[CaseloadRow]:
     """Open cases per active brugfiguur of the pool, and per FTE: for the coordinator the whole pool,
     for a brugfiguur their own row. One query."""
     members = scope(user, PoolMember).filter(region=region, active=True)
-    if not principal_of(user).has_role(region.pk, {Role.COORDINATOR}):
+    if not may(user, "cases.view_caseload", region=region):
         members = members.filter(user_id=user.pk)
     open_cases = (
         scope(user, Case)
@@ -380,9 +380,7 @@ class ReferralStatusRow:
 
 def referrals_of_referrer(*, user: User) -> list[ReferralStatusRow]:
     """The referrals the user made, and, for a school contact, those their school made."""
-    principal = principal_of(user)
-    school_ids = frozenset().union(*principal.schools.values()) if principal.schools else frozenset()
-    mine = Q(referred_by_id=principal.user_id) | Q(source=ReferralSource.SCHOOL, school_id__in=school_ids)
+    mine = Q(referred_by_id=getattr(user, "pk", None)) | Q(source=ReferralSource.SCHOOL, school_id__in=schools_of(user))
     labels = dict(ReferralStatus.choices)
     rows = (
         scope(user, Referral)
@@ -427,10 +425,7 @@ class PartnerReferral:
 
 
 def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
-    principal = principal_of(user)
-    addressed = Q(pk__in=[])
-    for region_id, organisation_ids in principal.organisations.items():
-        addressed |= Q(case__region_id=region_id, organisation_id__in=organisation_ids)
+    addressed = where(user, "cases.view_partner_inbox")  # to their organisation, while consent stands
     referrals = (
         scope(user, ReferralOut)
         .filter(addressed, consent__withdrawn_at__isnull=True, **lookup)

@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from brugwerk.access import Action, can, principal_of, scope
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access import Action, can, regions_where, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.cases.models import Appointment, CalendarFeed, Case, CaseStatus, PresenceDay
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -211,7 +212,7 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 64:
         return None
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active or not principal_of(feed.user).regions_with({Role.BRUGFIGUUR}):
+    if feed is None or not feed.user.is_active or not regions_where(feed.user, "cases.keep_calendar_feed"):
         return None
     return feed
 
@@ -221,7 +222,7 @@ def feed_appointments(*, feed: CalendarFeed, now: datetime.datetime | None = Non
     in the regions where they still are a brugfiguur (read as that user, through the policy)."""
     now = now or timezone.now()
     user = feed.user
-    regions = principal_of(user).regions_with({Role.BRUGFIGUUR})
+    regions = regions_where(user, "cases.keep_calendar_feed")
     return list(
         scope(user, Appointment)
         .filter(brugfiguur=user, region__in=regions)

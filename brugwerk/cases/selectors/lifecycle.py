@@ -9,7 +9,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from brugwerk.access import Action, get_object_or_404, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.reads import on_page, record_read
 from brugwerk.cases.models import Case, CaseShare
 from brugwerk.pool.models import PoolMember

@@ -14,13 +14,12 @@ from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from brugwerk.access import Action, can, principal_of, scope
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import may, scope
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
     CaseStatus,
-    CaseTransfer,
     ContactMoment,
     Referral,
     ReferralStatus,
@@ -60,7 +59,7 @@ def _count(queryset: QuerySet) -> Coalesce:
 def may_see_pool_caseload(*, user: User, region: Region | None) -> bool:
     """The caseload of every bridge figure is for whoever moves cases between them in the region (a
     transfer to another lead), asked of the policy: the coordinator."""
-    return region is not None and can(user, Action.CREATE, CaseTransfer, region=region)
+    return region is not None and may(user, "cases.view_caseload", region=region)
 
 
 @dataclass(frozen=True)
@@ -261,15 +260,12 @@ class CaseworkFigures:
     referrals_waiting: int
 
 
-FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
-
-
 def casework_figures(*, user: User, region: Region, today: datetime.date | None = None) -> CaseworkFigures | None:
     """Totals of the region's casework that name nobody, for its policy makers and its coordinator
     (None for anyone else). Policy makers see no casework record (docs/access.md), so these counts
     are made over the region's records without the record-level policy, and only counts leave this
     function. Three queries."""
-    if not principal_of(user).has_role(getattr(region, "pk", None), FIGURES_ROLES):
+    if not may(user, "cases.view_figures", region=region):
         return None
     today = today or timezone.localdate()
     year_start = today.replace(month=1, day=1)

@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, get_object_or_404, principal_of
+from brugwerk.access import Action, get_object_or_404, may
 from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import ReferralOut
 from brugwerk.cases.selectors import PartnerReferral, _partner_rows, partner_referral_get, partner_row
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def is_partner_in(*, user: User, region: Region) -> bool:
     """Whether the user is the contact of a partner organisation in `region`: the inbox exists for
     them only (for anyone else it is a page that does not exist)."""
-    return bool(principal_of(user).organisations.get(region.pk))
+    return may(user, "cases.view_partner_inbox", region=region)
 
 
 def partner_inbox(*, user: User, region: Region) -> list[PartnerReferral]:

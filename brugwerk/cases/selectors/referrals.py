@@ -12,8 +12,9 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from brugwerk.access import Action, can, principal_of, scope
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access import Action, can, organisations_of, schools_of, scope
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -67,12 +68,11 @@ def referrer_in(*, user: User, region: Region) -> Referrer | None:
     none = PartnerOrganisation.objects.none()
     if can(user, Action.CREATE, Case, region=region):
         return Referrer(Referrer.DIRECT, schools, none)
-    principal = principal_of(user)
-    school_ids = principal.schools.get(region.pk, frozenset())
+    school_ids = schools_of(user, region)
     if school_ids:
         own = schools.filter(pk__in=school_ids)
         return Referrer(Referrer.SCHOOL, own, none, school_fixed=_only(own))
-    organisation_ids = principal.organisations.get(region.pk, frozenset())
+    organisation_ids = organisations_of(user, region)
     if organisation_ids:
         own = scope(user, PartnerOrganisation).filter(region=region, pk__in=organisation_ids).order_by("name")
         return Referrer(Referrer.PARTNER, schools, own, organisation_fixed=_only(own))

@@ -12,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access import Action, can, may, region_ids_of
+from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
 from brugwerk.cases.models import Case, CaseStatus
@@ -45,21 +45,14 @@ def locked[M: models.Model](obj: M) -> M:
 
 
 def is_brugfiguur_of(user: User | None, region_id: int) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and Membership.objects.filter(
-            user_id=user.pk, region_id=region_id, role=Role.BRUGFIGUUR, revoked_at__isnull=True
-        ).exists()
-    )
+    """Whether `user` (an active account) guides young people as a bridge figure of the region, so
+    may lead a case, hold an agenda or be given a share."""
+    return user is not None and may(user, "cases.guide_cases", region=region_id)
 
 
-def has_role_in(user: User, region_id: int) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and Membership.objects.filter(user_id=user.pk, region_id=region_id, revoked_at__isnull=True).exists()
-    )
+def has_role_in(user: User | None, region_id: int) -> bool:
+    """Whether `user` (an active account) works in the region (holds a role there)."""
+    return user is not None and region_id in region_ids_of(user)
 
 
 def check_region(errors: dict[str, Any], field: str, related: Any, region_id: int) -> None:

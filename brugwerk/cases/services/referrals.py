@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, principal_of
-from brugwerk.accounts.models import Role, User
+from brugwerk.access import Action, can, organisations_of, schools_of
+from brugwerk.accounts.models import User
 from brugwerk.audit.services import Actor, snapshot
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
@@ -61,12 +61,11 @@ def _source_for(
 ) -> str:
     """Who refers, from the actor's roles: a partner for their organisation, a school contact for
     their school, else a brugfiguur or coordinator registering a pupil or parent who came directly."""
-    principal = principal_of(actor.user)
-    if organisation is not None and organisation.pk in principal.organisations.get(region.pk, frozenset()):
+    if organisation is not None and organisation.pk in organisations_of(actor.user, region):
         return ReferralSource.PARTNER
-    if school is not None and school.pk in principal.schools.get(region.pk, frozenset()):
+    if school is not None and school.pk in schools_of(actor.user, region):
         return ReferralSource.SCHOOL
-    if principal.has_role(region.pk, {Role.BRUGFIGUUR, Role.COORDINATOR}):
+    if can(actor.user, Action.CREATE, Case, region=region):
         return ReferralSource.DIRECT
     raise PermissionDenied
 

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can, get_object_or_404
+from brugwerk.access import Action, can, get_object_or_404, may
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases import selectors as casework
 from brugwerk.cases import services
@@ -47,7 +47,7 @@ def _crumbs() -> list[tuple[str, str]]:
 
 def _works_on_cases(user: User, region: Region) -> bool:
     """Brugfiguren and the coordinator (who may open cases) see the triage tab and the waiting list."""
-    return can(user, Action.CREATE, Case, region=region)
+    return may(user, "cases.triage_referrals", region=region)
 
 
 def _tabs(user: User, region: Region, active: str) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals waiting for the user's decision, urgent first, with how long they have waited."""
     region = region_or_404(request)
     user = request.user
-    require(_works_on_cases(user, region))
+    require(may(user, "cases.triage_referrals", region=region))
     items = selectors.referrals_to_triage(user=user, region=region)
     record_list_view(
         actor=Actor.from_request(request),
@@ -326,7 +326,7 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals not yet decided on, for a school or a zone, by priority, urgency and waiting time."""
     region = region_or_404(request)
     user = request.user
-    require(_works_on_cases(user, region))
+    require(may(user, "cases.view_waiting_list", region=region))
     form = WaitingListFilterForm(
         request.GET, schools=school_choices(user=user, region=region), zones=zones_for(user=user, region=region)
     )

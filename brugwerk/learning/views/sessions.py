@@ -10,9 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brugwerk.access import Action, can
-from brugwerk.access.rules_learning import may_read_coaching_note
-from brugwerk.audit.services import Actor
+from brugwerk.access import Action, can, may
+from brugwerk.audit.services import Actor, record_view
 from brugwerk.cases.models import LifeDomain
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
@@ -107,7 +106,7 @@ def _session_form(
             include=[t.pk for t in session.themes.all()] if session is not None else (),
         ),
         life_domains=terms_in_use(user=user, model=LifeDomain, region=region),
-        private_note=session is None or may_read_coaching_note(user, session),
+        private_note=session is None or may(user, "learning.read_coaching_note", obj=session),
     )
 
 
@@ -140,7 +139,12 @@ def session_create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse
 def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     session = selectors.session_get(user=user, pk=pk)
-    note_shown = may_read_coaching_note(user, session)
+    note_shown = may(user, "learning.read_coaching_note", obj=session)
+    record_view(
+        actor=Actor.from_request(request),
+        subject=session,
+        details={"participants": [p.pk for p in session.participants.all()], "private_note_shown": note_shown},
+    )
     context = {
         "session": session,
         "note_shown": note_shown,

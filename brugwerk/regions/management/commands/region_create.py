@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.access.roles import Role
+from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.regions.models import Region

@@ -1,4 +1,4 @@
-"""Access rules of Signals to policy (see brugwerk/access/rules.py for how rules work; docs/access.md).
+"""Access rules of Signals to policy (see brugwerk/access for how rules work; docs/access.md).
 
 The pool (brugfiguren and the coordinator) sees every signal of its region. Policy (beleid) sees a
 signal once it has been passed on to policy, with its evidence as a count only; a school contact
@@ -13,20 +13,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from brugwerk.access.permissions import Permission
 from brugwerk.access.policy import Action, Principal
-from brugwerk.access.rules import (
-    ALL_ROLES,
-    BRUGFIGUUR_ROLE,
-    COORDINATOR_ROLE,
-    MANAGERS,
-    RULES,
-    CaseTeam,
-    ConditionRule,
-    Rule,
-    _in_regions,
-    _per_region,
-)
-from brugwerk.accounts.models import Role
+from brugwerk.access.registry import register_permission, register_rules
+from brugwerk.access.roles import BELEID_ROLE, BRUGFIGUUR_ROLE, COORDINATOR_ROLE, POOL, Role
+from brugwerk.access.rules import EDITABLE_LIST, ConditionRule, Rule, in_regions, per_region
+from brugwerk.cases.rules import CaseTeam
 from brugwerk.signals.models import (
     DRAFT_STATUSES,
     POLICY_STATUSES,
@@ -39,8 +31,6 @@ from brugwerk.signals.models import (
     SignalTheme,
 )
 
-POOL = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
-BELEID_ROLE = frozenset({Role.BELEID})
 RESPONDERS = frozenset({Role.COORDINATOR, Role.BELEID, Role.SCHOOLCONTACT})
 
 
@@ -52,29 +42,29 @@ def _passed_on(p: str = "") -> Q:
 def _policy_view(principal: Principal, p: str = "") -> Q:
     """What policy sees: beleid every signal passed on; a school contact those about their school
     that must be solved at school level."""
-    beleid = _in_regions(principal, BELEID_ROLE, f"{p}region")
-    own_school = _per_region(
+    beleid = in_regions(principal, BELEID_ROLE, f"{p}region")
+    own_school = per_region(
         principal.schools, f"{p}region_id", f"{p}school_id", **{f"{p}level": SignalLevel.SCHOOL}
     )
     return (beleid | own_school) & _passed_on(p)
 
 
 def _signal_view(principal: Principal, p: str = "") -> Q:
-    return _in_regions(principal, POOL, f"{p}region") | _policy_view(principal, p)
+    return in_regions(principal, POOL, f"{p}region") | _policy_view(principal, p)
 
 
 def _signal_change(principal: Principal) -> Q:
     """The coordinator; the author while the pool has not passed the signal on yet."""
-    author = _in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(
+    author = in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(
         created_by_id=principal.user_id, status__in=DRAFT_STATUSES
     )
-    return _in_regions(principal, COORDINATOR_ROLE, "region") | author
+    return in_regions(principal, COORDINATOR_ROLE, "region") | author
 
 
 def _history_view(principal: Principal) -> Q:
     """The pool sees the whole history; policy the steps from "passed on" onward only (what the
     pool said among itself before stays in the pool)."""
-    pool = _in_regions(principal, POOL, "signal__region")
+    pool = in_regions(principal, POOL, "signal__region")
     return pool | (_policy_view(principal, "signal__") & Q(to_status__in=POLICY_STATUSES))
 
 
@@ -94,7 +84,7 @@ def _backing_create(principal: Principal, obj: Any) -> bool:
 
 
 def _own_backing(principal: Principal) -> Q:
-    return _in_regions(principal, BRUGFIGUUR_ROLE, "signal__region") & Q(brugfiguur_id=principal.user_id)
+    return in_regions(principal, BRUGFIGUUR_ROLE, "signal__region") & Q(brugfiguur_id=principal.user_id)
 
 
 def _evidence_create(principal: Principal, obj: Any) -> bool:
@@ -108,7 +98,7 @@ def _evidence_create(principal: Principal, obj: Any) -> bool:
 def _evidence_delete(principal: Principal) -> Q:
     """The coordinator, or whoever added it while they still see the case."""
     own = Q(added_by_id=principal.user_id) & CaseTeam.view(principal, "case__")
-    return _in_regions(principal, COORDINATOR_ROLE, "signal__region") | own
+    return in_regions(principal, COORDINATOR_ROLE, "signal__region") | own
 
 
 def _response_create(principal: Principal, obj: Any) -> bool:
@@ -122,19 +112,21 @@ def _response_create(principal: Principal, obj: Any) -> bool:
     return Signal.objects.filter(_policy_view(principal), pk=signal.pk).exists()
 
 
-RULES.update(
+SIGNAL_RULE = ConditionRule(
+    "region",
+    {Action.VIEW: _signal_view, Action.CHANGE: _signal_change},
+    create=lambda pr, obj: pr.has_role(obj.region_id, POOL),
+    create_roles=POOL,
+)
+
+register_rules(
     {
-        SignalTheme: Rule("region", {Action.VIEW: ALL_ROLES, Action.CREATE: MANAGERS, Action.CHANGE: MANAGERS}),
-        Signal: ConditionRule(
-            "region",
-            {Action.VIEW: _signal_view, Action.CHANGE: _signal_change},
-            create=lambda pr, obj: pr.has_role(obj.region_id, POOL),
-            create_roles=POOL,
-        ),
+        SignalTheme: Rule("region", EDITABLE_LIST),
+        Signal: SIGNAL_RULE,
         SignalBacking: ConditionRule(
             "signal__region",
             {
-                Action.VIEW: lambda pr: _in_regions(pr, POOL, "signal__region"),
+                Action.VIEW: lambda pr: in_regions(pr, POOL, "signal__region"),
                 Action.DELETE: _own_backing,  # withdrawing one's own backing
             },
             create=_backing_create,
@@ -161,3 +153,16 @@ RULES.update(
         ),
     }
 )
+
+
+register_permission(Permission(
+    "signals.view_signals", "The signals of the region: the pool, who records them.",
+    test=lambda pr, region_id, obj=None: SIGNAL_RULE.can_create_in(pr, region_id),
+))
+register_permission(Permission(
+    "signals.answer_signals",
+    "Signals passed on to policy, answered from outside the pool: policy makers, and school contacts "
+    "for their school (the pool reaches the list from its own).",
+    roles=RESPONDERS - POOL,
+    main_for=BELEID_ROLE,
+))

@@ -1,4 +1,4 @@
-"""Access rules of Group offerings (see brugwerk/access/rules.py for how rules work; docs/access.md).
+"""Access rules of Group offerings (see brugwerk/access for how rules work; docs/access.md).
 
 An offering and what is counted of it (its sessions, the anonymous counts) are seen by the pool and
 the coordinator of its region, by the school contacts of its school and by the partners who
@@ -14,19 +14,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from brugwerk.access.permissions import Permission
 from brugwerk.access.policy import Action, Principal
-from brugwerk.access.rules import (
-    BRUGFIGUUR_ROLE,
-    CASE_CREATORS,
-    COORDINATOR_ROLE,
-    NOTHING,
-    RULES,
-    CaseTeam,
-    ConditionRule,
-    _in_regions,
-    _per_region,
-    _role_create,
-)
+from brugwerk.access.registry import register_permission, register_rules
+from brugwerk.access.roles import BRUGFIGUUR_ROLE, CASE_CREATORS, COORDINATOR_ROLE, FIGURES_ROLES, POOL, Role
+from brugwerk.access.rules import NOTHING, ConditionRule, in_regions, per_region, role_create
+from brugwerk.cases.rules import CaseTeam
 from brugwerk.groups.models import (
     AnonymousAttendance,
     GroupAttendance,
@@ -52,17 +45,17 @@ def offering_view(principal: Principal, p: str = "") -> Q:
     """The pool and the coordinator: every offering of the region; a school contact: those at their
     school; a partner: those their organisation co-organises."""
     return (
-        _in_regions(principal, CASE_CREATORS, f"{p}region")
-        | _per_region(principal.schools, f"{p}region_id", f"{p}school_id")
+        in_regions(principal, CASE_CREATORS, f"{p}region")
+        | per_region(principal.schools, f"{p}region_id", f"{p}school_id")
         | _co_organised(principal, p)
     )
 
 
 def offering_change(principal: Principal, p: str = "") -> Q:
     """The coordinator, and the organisers while they hold the brugfiguur role in the region."""
-    organised = Organisers.objects.filter(user_id=principal.id).values("groupoffering_id")
-    return _in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
-        _in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": organised})
+    organised = Organisers.objects.filter(user_id=principal.user_id).values("groupoffering_id")
+    return in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
+        in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": organised})
     )
 
 
@@ -100,12 +93,12 @@ def _counts_create(principal: Principal, obj: Any) -> bool:
     ).exists()
 
 
-RULES.update(
+register_rules(
     {
         GroupOffering: ConditionRule(
             "region",
             {Action.VIEW: offering_view, Action.CHANGE: offering_change},
-            create=_role_create(CASE_CREATORS),
+            create=role_create(CASE_CREATORS),
             create_roles=CASE_CREATORS,
         ),
         GroupSession: ConditionRule(
@@ -148,3 +141,33 @@ RULES.update(
         ),
     }
 )
+
+
+# --- Pages ------------------------------------------------------------------------------------------
+
+
+def _school_or_partner(principal: Principal, region_id: int, obj: Any = None) -> bool:
+    """A school contact (offerings at their school) or a partner (those their organisation co-organises)."""
+    return bool(principal.schools.get(region_id)) or bool(principal.organisations.get(region_id))
+
+
+register_permission(Permission(
+    "groups.view_offerings",
+    "The group offerings: the pool all of the region's, a school contact and a partner theirs.",
+    roles=CASE_CREATORS,
+    test=_school_or_partner,
+))
+register_permission(Permission(
+    "groups.view_counts_in_full",
+    "The group counts in full: the pool; everyone else sees head counts only, small cells hidden.",
+    roles=POOL,
+))
+register_permission(Permission(
+    "groups.view_figures", "The region's group work in figures that name nobody.", roles=FIGURES_ROLES,
+))
+register_permission(Permission(
+    "groups.figures_in_menu",
+    "The figures as a menu entry: for policy makers, whose view of this pillar they are (the "
+    "coordinator reaches them from the list of offerings).",
+    roles=frozenset({Role.BELEID}),
+))

@@ -1,4 +1,4 @@
-"""Access rules of network and cooperation (see brugwerk/access/rules.py for how rules work;
+"""Access rules of network and cooperation (see brugwerk/access for how rules work;
 docs/access.md has them as a table).
 
 - Network meetings: the pool (bridge figures, coordinator) and the policy makers of the region see
@@ -20,22 +20,14 @@ from typing import Any
 
 from django.db.models import Q
 
+from brugwerk.access.permissions import Permission
 from brugwerk.access.policy import Action, Principal
-from brugwerk.access.rules import (
-    BRUGFIGUUR_ROLE,
-    COORDINATOR_ROLE,
-    NOTHING,
-    RULES,
-    ConditionRule,
-    _in_regions,
-    _per_region,
-    _served_schools,
-)
-from brugwerk.accounts.models import Role
+from brugwerk.access.registry import register_permission, register_rules
+from brugwerk.access.roles import BRUGFIGUUR_ROLE, COORDINATOR_ROLE, POOL, POOL_AND_POLICY
+from brugwerk.access.rules import NOTHING, ConditionRule, in_regions, per_region
 from brugwerk.cooperation.models import CooperationAgreement, MeetingAction, MeetingAgreement, NetworkMeeting
+from brugwerk.pool.rules import served_schools
 
-POOL = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
-POOL_AND_POLICY = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.BELEID})
 MEETING_CREATORS = POOL
 
 Attendance = NetworkMeeting.pool_attendees.through
@@ -64,7 +56,7 @@ def _meetings_of_their_organisation(principal: Principal, p: str) -> Q:
 
 def _meeting_view(principal: Principal, p: str = "", region_wide: frozenset[str] = POOL_AND_POLICY) -> Q:
     return (
-        _in_regions(principal, region_wide, f"{p}region")
+        in_regions(principal, region_wide, f"{p}region")
         | _meetings_of_their_school(principal, p)
         | _meetings_of_their_organisation(principal, p)
     )
@@ -72,9 +64,9 @@ def _meeting_view(principal: Principal, p: str = "", region_wide: frozenset[str]
 
 def _meeting_change(principal: Principal, p: str = "") -> Q:
     """The coordinator, and the bridge figures who attended."""
-    attended = Attendance.objects.filter(user_id=principal.id).values("networkmeeting_id")
-    return _in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
-        _in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": attended})
+    attended = Attendance.objects.filter(user_id=principal.user_id).values("networkmeeting_id")
+    return in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
+        in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": attended})
     )
 
 
@@ -91,13 +83,13 @@ def _changes_meeting(principal: Principal, obj: Any) -> bool:
 
 def _action_change(principal: Principal) -> Q:
     """Marking done (and reopening): the meeting's organisers and the action's owner."""
-    own = _in_regions(principal, POOL, "meeting__region") & Q(owner_user_id=principal.user_id)
+    own = in_regions(principal, POOL, "meeting__region") & Q(owner_user_id=principal.user_id)
     return _meeting_change(principal, "meeting__") | own
 
 
 def meeting_notes_readable(principal: Principal, p: str = "") -> Q:
     """The meetings (at path `p`) whose notes the principal reads: the pool's, in its regions."""
-    return _in_regions(principal, POOL, f"{p}region")
+    return in_regions(principal, POOL, f"{p}region")
 
 
 # --- Cooperation agreements --------------------------------------------------------------------------
@@ -105,19 +97,19 @@ def meeting_notes_readable(principal: Principal, p: str = "") -> Q:
 
 def agreement_schools(principal: Principal) -> Q:
     """A filter on School: the schools whose cooperation agreement the principal reads."""
-    return _in_regions(principal, POOL_AND_POLICY, "region") | _per_region(principal.schools, "region_id", "pk")
+    return in_regions(principal, POOL_AND_POLICY, "region") | per_region(principal.schools, "region_id", "pk")
 
 
 def _agreement_view(principal: Principal) -> Q:
-    return _in_regions(principal, POOL_AND_POLICY, "region") | _per_region(
+    return in_regions(principal, POOL_AND_POLICY, "region") | per_region(
         principal.schools, "region_id", "school_id"
     )
 
 
 def _agreement_writers(principal: Principal) -> Q:
     """The coordinator, and a bridge figure serving the school."""
-    return _in_regions(principal, COORDINATOR_ROLE, "region") | (
-        _in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(school_id__in=_served_schools(principal))
+    return in_regions(principal, COORDINATOR_ROLE, "region") | (
+        in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(school_id__in=served_schools(principal))
     )
 
 
@@ -132,18 +124,18 @@ def _agreement_create(principal: Principal, obj: Any) -> bool:
     return (
         principal.has_role(obj.region_id, BRUGFIGUUR_ROLE)
         and obj.school_id is not None
-        and _served_schools(principal).filter(pk=obj.school_id, region_id=obj.region_id).exists()
+        and served_schools(principal).filter(pk=obj.school_id, region_id=obj.region_id).exists()
     )
 
 
-RULES.update(
+register_rules(
     {
         NetworkMeeting: ConditionRule(
             "region",
             {
                 Action.VIEW: _meeting_view,
                 Action.CHANGE: _meeting_change,
-                Action.DELETE: lambda pr: _in_regions(pr, COORDINATOR_ROLE, "region"),
+                Action.DELETE: lambda pr: in_regions(pr, COORDINATOR_ROLE, "region"),
             },
             create=_meeting_create,
             create_roles=MEETING_CREATORS,
@@ -178,11 +170,55 @@ RULES.update(
 )
 
 
-def sees_meetings(principal: Principal, region_id: int, region_wide: frozenset[str] = POOL_AND_POLICY) -> bool:
-    """Whether the principal has any way to see meetings of the region (and so their list pages):
-    a role that sees them all, or a school or organisation that takes part in some."""
-    return (
-        principal.has_role(region_id, region_wide)
-        or bool(principal.schools.get(region_id))
-        or bool(principal.organisations.get(region_id))
-    )
+# --- Pages ------------------------------------------------------------------------------------------
+
+
+def _takes_part(principal: Principal, region_id: int, obj: Any = None) -> bool:
+    """A school or an organisation of the principal's takes part in the region's meetings (they may
+    hold none to see yet)."""
+    return bool(principal.schools.get(region_id)) or bool(principal.organisations.get(region_id))
+
+
+def _school_of_theirs(principal: Principal, region_id: int, obj: Any = None) -> bool:
+    """A school contact: for their school (`obj`), or for some school when asked of the region."""
+    schools = principal.schools.get(region_id, frozenset())
+    return bool(schools) if obj is None else obj.pk in schools
+
+
+register_permission(Permission(
+    "cooperation.view_meetings",
+    "The meeting pages: a role that sees all of the region's meetings, or a school or organisation "
+    "that takes part in some.",
+    roles=POOL_AND_POLICY,
+    test=_takes_part,
+))
+register_permission(Permission(
+    "cooperation.view_actions",
+    "The open actions of meetings (policy makers do not follow actions).",
+    roles=POOL,
+    test=_takes_part,
+))
+register_permission(Permission(
+    "cooperation.read_meeting_notes",
+    "A meeting's notes: the pool's working notes (as a filter: `meeting_notes_readable`).",
+    roles=POOL,
+    where=meeting_notes_readable,
+))
+register_permission(Permission(
+    "cooperation.own_actions", "Owning an action of a meeting: the pool of the region.", roles=POOL,
+))
+register_permission(Permission(
+    "cooperation.record_meetings_of_others",
+    "Recording a meeting without having attended it: the coordinator (a bridge figure who records one "
+    "attended it).",
+    roles=COORDINATOR_ROLE,
+))
+register_permission(Permission(
+    "cooperation.view_agreements",
+    "The cooperation agreements: the pool and policy makers all of the region's, a school contact "
+    "their school's (asked of a school, or as a filter on schools).",
+    roles=POOL_AND_POLICY,
+    test=_school_of_theirs,
+    where=lambda principal, p: in_regions(principal, POOL_AND_POLICY, f"{p}region")
+    | per_region(principal.schools, f"{p}region_id", f"{p}pk"),
+))

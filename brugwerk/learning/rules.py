@@ -1,4 +1,4 @@
-"""Access rules of Learning (see brugwerk/access/rules.py for how rules work; docs/access.md).
+"""Access rules of Learning (see brugwerk/access for how rules work; docs/access.md).
 
 - Learning sessions (intervision, coaching, learning networks) are the pool's own: a bridge figure
   sees those they took part in, facilitated or recorded; the coordinator sees all of the region.
@@ -19,23 +19,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from brugwerk.access.policy import Action, Principal, principal_of
-from brugwerk.access.rules import (
-    ALL_ROLES,
-    BRUGFIGUUR_ROLE,
-    CASE_CREATORS,
-    COORDINATOR_ROLE,
-    MANAGERS,
-    RULES,
-    ConditionRule,
-    Rule,
-    _in_regions,
-    _role_create,
-)
+from brugwerk.access.permissions import Permission
+from brugwerk.access.policy import Action, Principal
+from brugwerk.access.registry import register_permission, register_rules
+from brugwerk.access.roles import ALL_ROLES, BRUGFIGUUR_ROLE, CASE_CREATORS, COORDINATOR_ROLE, Role
+from brugwerk.access.rules import EDITABLE_LIST, ConditionRule, Rule, in_regions, role_create
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 
 if TYPE_CHECKING:
-    from brugwerk.accounts.models import User
+    pass
 
 POOL = CASE_CREATORS  # the coordinator and the bridge figures of a region
 
@@ -49,8 +41,8 @@ def _session_view(principal: Principal) -> Q:
     """The coordinator: every session of the region; a bridge figure: those they took part in,
     facilitated or recorded."""
     own = Q(recorded_by_id=principal.user_id) | Q(facilitator_id=principal.user_id) | _attended(principal)
-    return _in_regions(principal, COORDINATOR_ROLE, "region") | (
-        _in_regions(principal, BRUGFIGUUR_ROLE, "region") & own
+    return in_regions(principal, COORDINATOR_ROLE, "region") | (
+        in_regions(principal, BRUGFIGUUR_ROLE, "region") & own
     )
 
 
@@ -62,20 +54,19 @@ def _session_change(principal: Principal) -> Q:
         | Q(facilitator_id=principal.user_id)
         | (Q(kind=LearningKind.COACHING) & _attended(principal))
     )
-    return _in_regions(principal, COORDINATOR_ROLE, "region") | (
-        _in_regions(principal, BRUGFIGUUR_ROLE, "region") & own
+    return in_regions(principal, COORDINATOR_ROLE, "region") | (
+        in_regions(principal, BRUGFIGUUR_ROLE, "region") & own
     )
 
 
-def may_read_coaching_note(
-    user: User | None, session: LearningSession, *, people: list[int] | None = None
+def _reads_coaching_note(
+    principal: Principal, region_id: int, session: LearningSession, *, people: list[int] | None = None
 ) -> bool:
-    """May `user` read (and write) the private note of this coaching? Only the coached bridge figure
-    and the coach, while they hold a role in the pool of the session's region. `people` are the ids
-    of the coached participants, for a session not saved yet (or about to change)."""
-    if session.kind != LearningKind.COACHING:
+    """Only the coached bridge figure and the coach, while they hold a role in the pool of the
+    session's region. `people` are the ids of the coached participants, for a session not saved yet
+    (or about to change)."""
+    if session is None or session.kind != LearningKind.COACHING:
         return False
-    principal = principal_of(user)
     if principal.user_id is None or not principal.has_role(session.region_id, POOL):
         return False
     if session.facilitator_id == principal.user_id:
@@ -85,16 +76,38 @@ def may_read_coaching_note(
     return principal.user_id in people
 
 
-RULES.update(
+register_rules(
     {
-        LearningTheme: Rule("region", {Action.VIEW: ALL_ROLES, Action.CREATE: MANAGERS, Action.CHANGE: MANAGERS}),
+        LearningTheme: Rule("region", EDITABLE_LIST),
         LearningSession: ConditionRule(
             "region",
             {Action.VIEW: _session_view, Action.CHANGE: _session_change},
-            create=_role_create(POOL),
+            create=role_create(POOL),
             create_roles=POOL,
         ),
         LibraryItem: Rule("region", {Action.VIEW: ALL_ROLES, Action.CREATE: POOL, Action.CHANGE: POOL}),
         SocialMapEntry: Rule("region", {Action.VIEW: ALL_ROLES, Action.CREATE: POOL, Action.CHANGE: POOL}),
     }
 )
+
+
+register_permission(Permission(
+    "learning.read_coaching_note",
+    "Reading (and writing) the private note of a coaching (asked of the session): the coached bridge "
+    "figure and the coach, not the coordinator as such.",
+    test=_reads_coaching_note,
+))
+register_permission(Permission(
+    "learning.view_sessions", "The pool's learning sessions (intervision, coaching, learning networks).",
+    roles=POOL,
+))
+register_permission(Permission(
+    "learning.coordinate_sessions",
+    "Recording the pool's sessions as their coordinator: choosing oneself as facilitator or coach.",
+    roles=COORDINATOR_ROLE,
+))
+register_permission(Permission(
+    "learning.view_social_map", "The social map: shared knowledge without personal data.", roles=ALL_ROLES,
+    main_for=frozenset({Role.BRUGFIGUUR, Role.SCHOOLCONTACT, Role.PARTNER}),
+))
+register_permission(Permission("learning.view_library", "The library of the region.", roles=ALL_ROLES))
