@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "brugwerk.core",
     "brugwerk.accounts",
     "brugwerk.audit",
     "brugwerk.regions",

@@ -15,6 +15,7 @@ from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.access.rules_cooperation import POOL, agreement_schools, meeting_notes_readable, sees_meetings
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import PresenceDay
+from brugwerk.cases.selectors.timeuse import countable
 from brugwerk.cooperation.models import (
     CooperationAgreement,
     MeetingAction,
@@ -22,10 +23,10 @@ from brugwerk.cooperation.models import (
     MeetingKind,
     NetworkMeeting,
 )
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 # --- Network meetings --------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,9 @@ from brugwerk.access import Action, can
 from brugwerk.access.rules_expertise import may_list_activities, may_see_expertise_figures
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.selectors.contacts import contact_school_choices
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.expertise import selectors, services
 from brugwerk.expertise.forms import (
     ActivityFilterForm,
@@ -32,10 +34,8 @@ from brugwerk.expertise.forms import (
     school_year_start,
 )
 from brugwerk.expertise.models import ExpertiseTopic, SchoolTeamActivity, school_year_of
-from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import own_school_of, school_get
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
 
 ACTIVITIES_PER_PAGE = 25
 
@@ -135,15 +135,8 @@ def _activity_form(request: HttpRequest, region: Region, instance: SchoolTeamAct
 
 
 def _save_activity(request: HttpRequest, form: ActivityForm, save: Any) -> SchoolTeamActivity | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save(form.activity_values())
-    except ValidationError as error:
-        add_service_errors(form, error)
-    except PermissionDenied:
-        raise Http404 from None
-    return None
+    """`run_form` with the activity's values (a form field per activity kind) given to the service."""
+    return run_form(request, form, lambda: save(form.activity_values()))
 
 
 def _render_activity_form(
@@ -200,17 +193,14 @@ def activity_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.CHANGE)
     initial = {"evaluation_score": str(activity.evaluation_score or ""), "evaluation_text": activity.evaluation_text}
     form = EvaluationForm(request.POST or None, initial=initial)
-    try:
-        saved = run_form(
-            request,
-            form,
-            lambda: services.activity_evaluate(
-                actor=Actor.from_request(request), activity=activity, score=form.score(),
-                text=form.cleaned_data.get("evaluation_text") or "",
-            ),
-        )
-    except PermissionDenied:
-        raise Http404 from None
+    saved = run_form(
+        request,
+        form,
+        lambda: services.activity_evaluate(
+            actor=Actor.from_request(request), activity=activity, score=form.score(),
+            text=form.cleaned_data.get("evaluation_text") or "",
+        ),
+    )
     if saved is not None:
         messages.success(request, _("The evaluation was saved."))
         return redirect("expertise:activity_detail", pk=activity.pk)
@@ -225,13 +215,11 @@ def activity_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.DELETE)
     if request.method == "POST":
-        try:
-            services.activity_delete(actor=Actor.from_request(request), activity=activity)
-        except PermissionDenied:
-            raise Http404 from None
+        services.activity_delete(actor=Actor.from_request(request), activity=activity)
         messages.success(request, _("The activity was deleted."))
         return redirect("expertise:activity_list")
     context = {"activity": activity, "title": _activity_title(activity), "breadcrumbs": _activity_crumbs(activity)}

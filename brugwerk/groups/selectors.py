@@ -46,6 +46,8 @@ from django.utils import timezone
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
+from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.groups.models import (
     AnonymousAttendance,
     AttendanceStatus,
@@ -60,7 +62,6 @@ from brugwerk.groups.models import (
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 FIGURES_ROLES = frozenset({Role.BELEID, Role.COORDINATOR})
 POOL_ROLES = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR})
@@ -522,7 +523,7 @@ def group_figures(
 def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Group work in [start, end]: each session's duration counts for each of its organisers. One
     row per (kind, school, organiser), summed by the database, over the offerings the user may count
-    (`timeuse.contract.countable`: the whole region for the coordinator and policy makers, what the
+    (`cases.selectors.timeuse.countable`: the whole region for the coordinator and policy makers, what the
     policy lets a brugfiguur see, nothing for anyone else)."""
     offerings = countable(user=user, region=region, model=GroupOffering).filter(region=region)
     rows = (

@@ -83,7 +83,7 @@ class TimePerPillar:
     end: datetime.date
     total: Figure
     pillars: list[PillarRow]
-    scope: str  # whose time: a timeuse.contract.TimeScope value
+    scope: str  # whose time: a core.timeuse.TimeScope value
 
 
 def time_this_month(*, user: Any, region: Region, today: datetime.date | None = None) -> TimePerPillar | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
-from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelForm, ModelMultipleChoiceField, choice_with_blank
 from brugwerk.learning.models import (
     LearningKind,
     LearningSession,
@@ -24,7 +24,6 @@ from brugwerk.learning.models import (
 )
 from brugwerk.learning.services import FIELDS_OF_KIND
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality
 
 DEFAULT_MINUTES = {LearningKind.INTERVISION: 120, LearningKind.COACHING: 60, LearningKind.LEARNING_NETWORK: 180}

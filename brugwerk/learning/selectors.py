@@ -1,5 +1,5 @@
 """Reads of Learning: sessions as the user may see them, the library and the social map with their
-search, the lists a form chooses from, and the time spent learning (brugwerk.timeuse.contract).
+search, the lists a form chooses from, and the time spent learning (brugwerk.core.timeuse).
 
 Every selector starts from `access.scope`, so a list can only hold what the user may see; lists
 fetch their related records up front, so their number of queries does not grow with the data."""
@@ -16,10 +16,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
 from brugwerk.cases.models import LifeDomain
+from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 MAX_SEARCH_WORDS = 5
 

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.core.forms import ModelChoiceField, ModelForm
-from brugwerk.regions.forms import DateInput, choice_with_blank
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelForm, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 from brugwerk.signals.models import MAX_MINUTES, Signal, SignalLevel, SignalResponse, SignalStatus, SignalTheme
 from brugwerk.signals.selectors import SignalFilter

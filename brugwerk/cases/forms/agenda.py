@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, Weekday
-from brugwerk.core.forms import ModelChoiceField
-from brugwerk.regions.forms import DateInput
+from brugwerk.core.forms import DateInput, ModelChoiceField
 from brugwerk.regions.models import School
 
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import AgreedAction, FamilyMember, Goal, HelpQuestion, LifeDomain, YoungPerson
-from brugwerk.core.forms import ModelForm
-from brugwerk.regions.forms import DateInput
+from brugwerk.core.forms import DateInput, ModelForm
 from brugwerk.regions.models import Municipality, School
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,9 +45,10 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import case_file_get
 from brugwerk.cases.selectors.casefile import case_file
-from brugwerk.regions.forms import model_values
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import refused_as_missing, require
+from brugwerk.core.pages import form_page
 from brugwerk.regions.selectors import municipalities_for, school_choices
-from brugwerk.regions.views import render_form, require, run_form
 
 # The sections of the case file the edit pages return to.
 YOUNG_PERSON, FAMILY, HELP_QUESTIONS, TRAJECTORY = "young-person", "family", "help-questions", "trajectory"
@@ -113,16 +114,10 @@ def _edit_page(
     """Run the form through the service; on success back to the file's section with `done`. Each
     time the form is shown (also again with errors), the read is recorded: of `shown`, the stored
     record an edit page edits, or of the case for a page that adds to it."""
-    try:
-        saved = run_form(request, form, save)
-    except PermissionDenied:
-        raise Http404 from None
-    if saved is not None:
-        messages.success(request, done)
-        return redirect(case_url(case.pk, anchor))
-    _record_shown(request, case, shown)
-    return render_form(
-        request, form=form, title=title, cancel_url=case_url(case.pk, anchor), breadcrumbs=_crumbs(case)
+    back = case_url(case.pk, anchor)
+    return form_page(
+        request, form=form, save=save, done=done, success_url=back, title=title, cancel_url=back,
+        breadcrumbs=_crumbs(case), on_show=lambda: _record_shown(request, case, shown),
     )
 
 
@@ -344,13 +339,12 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 @require_POST
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(request.user, AgreedAction.objects.select_related("case"), Action.VIEW, pk=pk)
     try:
         services.action_complete(actor=Actor.from_request(request), action=action)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

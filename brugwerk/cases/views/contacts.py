@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -34,9 +34,9 @@ from brugwerk.cases.selectors.contacts import (
     young_people_without_open_case,
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
+from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
-from brugwerk.regions.views import region_or_404, require
 
 CONTACTS_PER_PAGE = 25
 CONVERT_CHOICES = 100  # without a first name to narrow them down: the most recent ones
@@ -60,6 +60,7 @@ def closed_case_page(request: HttpRequest, case: Case) -> HttpResponse:
 # --- A contact moment on a case -------------------------------------------------------------------
 
 
+@refused_as_missing()
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = case_for_page(user=user, pk=pk)
@@ -74,8 +75,6 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
             services.contact_register(actor=Actor.from_request(request), case=case, **form.contact_values())
         except ValidationError as error:
             add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The contact moment was registered."))
             return redirect(case_url(case))
@@ -106,6 +105,7 @@ def _list_crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:low_threshold_list"), _("Contacts without a file"))]
 
 
+@refused_as_missing()
 def quick_contact(request: HttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
@@ -120,8 +120,6 @@ def quick_contact(request: HttpRequest) -> HttpResponse:
             services.contact_register(actor=Actor.from_request(request), region=region, **form.contact_values())
         except ValidationError as error:
             add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The contact was registered."))
             return redirect("cases:low_threshold_list")
@@ -158,6 +156,7 @@ def _convert_choices(request: HttpRequest, region: Region, first_name: str) -> A
     return contacts.filter(pk__in=recent)
 
 
+@refused_as_missing()
 def low_threshold_convert(request: HttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
@@ -207,8 +206,6 @@ def low_threshold_convert(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_contact_errors(form, error)
-            except PermissionDenied:
-                raise Http404 from None
             else:
                 count = len(data["contacts"])
                 messages.success(

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, can, get_object_or_404
 from brugwerk.audit.services import Actor, record_view
 from brugwerk.cases import services
-from brugwerk.cases.forms.contacts import add_contact_errors
+from brugwerk.cases.forms.contacts import SERVICE_FIELD_NAMES
 from brugwerk.cases.forms.lifecycle import AssignLeadForm, CloseForm, ReopenForm, ShareForm, TransferForm
 from brugwerk.cases.models import Case, CaseShare, CaseTransfer
 from brugwerk.cases.selectors.contacts import last_contact_type
 from brugwerk.cases.selectors.lifecycle import brugfiguren_of, case_for_page, current_shares, transfer_schools
 from brugwerk.cases.views.contacts import case_crumbs, case_url, closed_case_page
-from brugwerk.regions.views import require
+from brugwerk.core.http import refused_as_missing, require
+from brugwerk.core.pages import run_form
 
 
 def _form_page(
@@ -44,17 +45,15 @@ def _form_page(
 ) -> HttpResponse:
     """Run `save` (a service call) on a valid POST and go back to the case file with `done`; else
     show the form, its errors included, and record that the page showed the case."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as error:
-            add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, done)
-            # A lead who handed the case over no longer sees it: to their cases, not to a 404.
-            return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
+
+    def saved() -> bool:
+        save()
+        return True
+
+    if run_form(request, form, saved, field_names=SERVICE_FIELD_NAMES):
+        messages.success(request, done)
+        # A lead who handed the case over no longer sees it: to their cases, not to a 404.
+        return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
     record_view(actor=Actor.from_request(request), subject=case, details={"page": request.resolver_match.url_name})
     context = {
         "case": case,
@@ -191,6 +190,7 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 def case_share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a share: asked to confirm (GET, the case file links here), done on POST."""
     share = get_object_or_404(
@@ -202,8 +202,6 @@ def case_share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             services.case_share_revoke(actor=Actor.from_request(request), share=share)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The sharing was ended."))
         return redirect(case_url(case))

@@ -25,9 +25,9 @@ from brugwerk.cooperation.forms import (
 from brugwerk.cooperation.models import CooperationAgreement
 from brugwerk.cooperation.selectors import SchoolAgreementRow
 from brugwerk.cooperation.services import AGREEMENT_FIELDS
-from brugwerk.cooperation.views._common import save_with
+from brugwerk.core.http import region_or_404, require
+from brugwerk.core.pages import run_form
 from brugwerk.regions.models import School
-from brugwerk.regions.views import region_or_404, require
 
 
 def _crumbs(school: School | None = None) -> list[tuple[str, str]]:
@@ -115,7 +115,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         contacts = ContactPersonFormSet(request.POST, prefix="contacts")
     else:
         contacts = ContactPersonFormSet(initial=initial.get("contacts") or None, prefix="contacts")
-    saved = save_with(request, [form, contacts], lambda: services.cooperation_agreement_save(
+    saved = run_form(request, [form, contacts], lambda: services.cooperation_agreement_save(
         actor=Actor.from_request(request), school=school,
         values=form.values() | {"contacts": [c.cleaned_data for c in contacts.forms]},
     ))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,11 +26,12 @@ from brugwerk.cooperation.forms import (
     MeetingForm,
 )
 from brugwerk.cooperation.models import MeetingAction, MeetingAgreement, NetworkMeeting
-from brugwerk.cooperation.views._common import permitted, save_with
+from brugwerk.cooperation.views._common import permitted
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 
 MEETINGS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
@@ -132,7 +133,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, NetworkMeeting, region=region))
     form = _meeting_form(request, region, initial={"date": timezone.localdate(), "duration_minutes": 90})
-    meeting = save_with(request, [form], lambda: services.meeting_create(
+    meeting = run_form(request, form, lambda: services.meeting_create(
         actor=Actor.from_request(request), region=region, values=form.values(), **form.attendance()
     ))
     if meeting is not None:
@@ -146,7 +147,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _meeting_form(request, meeting.region, instance=meeting)
-    saved = save_with(request, [form], lambda: services.meeting_update(
+    saved = run_form(request, form, lambda: services.meeting_update(
         actor=Actor.from_request(request), meeting=meeting, values=form.values(), **form.attendance()
     ))
     if saved is not None:
@@ -164,6 +165,7 @@ def _confirm_delete(
     return render(request, "cooperation/confirm_delete.html", context)
 
 
+@refused_as_missing()
 def _delete(request: HttpRequest, delete: Any) -> str:
     """Run the delete service on a POST; the error to show, if any."""
     if request.method != "POST":
@@ -172,8 +174,6 @@ def _delete(request: HttpRequest, delete: Any) -> str:
         delete()
     except ValidationError as exc:
         return " ".join(exc.messages)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     return "deleted"
 
 
@@ -197,7 +197,7 @@ def meeting_agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, MeetingAgreement(meeting=meeting)))
     form = MeetingAgreementForm(request.POST or None)
-    saved = save_with(request, [form], lambda: services.meeting_agreement_add(
+    saved = run_form(request, form, lambda: services.meeting_agreement_add(
         actor=Actor.from_request(request), meeting=meeting, text=form.cleaned_data["text"]
     ))
     if saved is not None:
@@ -213,7 +213,7 @@ def meeting_agreement_update(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.meeting_agreement_get(user=request.user, pk=pk, action=Action.CHANGE)
     meeting = agreement.meeting
     form = MeetingAgreementForm(request.POST or None, initial={"text": agreement.text})
-    saved = save_with(request, [form], lambda: services.meeting_agreement_update(
+    saved = run_form(request, form, lambda: services.meeting_agreement_update(
         actor=Actor.from_request(request), agreement=agreement, text=form.cleaned_data["text"]
     ))
     if saved is not None:
@@ -255,7 +255,7 @@ def meeting_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingActionForm(
         request.POST or None, owners=selectors.action_owner_choices(user=request.user, region=meeting.region)
     )
-    saved = save_with(request, [form], lambda: services.meeting_action_add(
+    saved = run_form(request, form, lambda: services.meeting_action_add(
         actor=Actor.from_request(request), meeting=meeting, **_action_values(form)
     ))
     if saved is not None:
@@ -277,7 +277,7 @@ def meeting_action_update(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"description": action.description, "owner_user": action.owner_user_id,
                  "owner_label": action.owner_label, "due_date": action.due_date},
     )
-    saved = save_with(request, [form], lambda: services.meeting_action_update(
+    saved = run_form(request, form, lambda: services.meeting_action_update(
         actor=Actor.from_request(request), action=action, **_action_values(form)
     ))
     if saved is not None:
@@ -315,7 +315,7 @@ def meeting_action_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This action was already marked done."))
         return redirect(back)
     form = ActionDoneForm(request.POST or None)
-    saved = save_with(request, [form], lambda: services.meeting_action_done(
+    saved = run_form(request, form, lambda: services.meeting_action_done(
         actor=Actor.from_request(request), action=action, note=form.cleaned_data["note"]
     ))
     if saved is not None:
@@ -328,6 +328,7 @@ def meeting_action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/action_done.html", context)
 
 
+@refused_as_missing()
 def meeting_action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.CHANGE)
     back = _back_url(request, action)
@@ -336,8 +337,6 @@ def meeting_action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             services.meeting_action_reopen(actor=Actor.from_request(request), action=action)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             messages.success(request, _("The action is open again."))
         return redirect(back)

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can
 from brugwerk.access.rules_learning import may_read_coaching_note
 from brugwerk.audit.services import Actor, record_view
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import SessionFilterForm, SessionForm
 from brugwerk.learning.models import LearningKind, LearningSession
-from brugwerk.learning.views import learning_nav, save_form
+from brugwerk.learning.views import learning_nav
 from brugwerk.regions.models import Region
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 
 SESSIONS_PER_PAGE = 25
 KIND_OF_SLUG = {
@@ -111,7 +112,7 @@ def session_create(request: HttpRequest, kind: str) -> HttpResponse:
     kind = KIND_OF_SLUG[kind]
     region = _pool_region(request)
     form = _session_form(request, region, kind, None)
-    session = save_form(
+    session = run_form(
         request,
         form,
         lambda: services.session_create(
@@ -152,7 +153,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_update(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _session_form(request, session.region, session.kind, session)
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.session_update(actor=Actor.from_request(request), session=session, values=form.values()),

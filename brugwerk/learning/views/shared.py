@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import (
     LibraryItemForm,
@@ -23,12 +26,10 @@ from brugwerk.learning.forms import (
     ThemeForm,
 )
 from brugwerk.learning.models import LearningTheme, LibraryItem, SocialMapEntry
-from brugwerk.learning.views import learning_nav, save_form
+from brugwerk.learning.views import learning_nav
 from brugwerk.network.selectors import organisations_for
-from brugwerk.regions.forms import model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 
 ITEMS_PER_PAGE = 25
 
@@ -73,7 +74,7 @@ def library_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, LibraryItem, region=region))
     form = LibraryItemForm(request.POST or None, themes=_theme_choices(request, region, None))
-    item = save_form(
+    item = run_form(
         request,
         form,
         lambda: services.library_item_create(
@@ -92,7 +93,7 @@ def library_create(request: HttpRequest) -> HttpResponse:
 def library_update(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.library_item_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = LibraryItemForm(request.POST or None, instance=item, themes=_theme_choices(request, item.region, item))
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.library_item_update(actor=Actor.from_request(request), item=item, values=model_values(form)),
@@ -163,7 +164,7 @@ def social_map_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, SocialMapEntry, region=region))
     form = _entry_form(request, region)
-    entry = save_form(
+    entry = run_form(
         request,
         form,
         lambda: services.social_map_entry_create(
@@ -181,7 +182,7 @@ def social_map_create(request: HttpRequest) -> HttpResponse:
 def social_map_update(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.social_map_entry_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _entry_form(request, entry.region, entry)
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.social_map_entry_update(
@@ -219,7 +220,7 @@ def theme_create(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, LearningTheme, region=region))
     form = ThemeForm(request.POST or None)
-    theme = save_form(
+    theme = run_form(
         request,
         form,
         lambda: services.theme_create(actor=Actor.from_request(request), region=region, values=model_values(form)),
@@ -236,7 +237,7 @@ def theme_create(request: HttpRequest) -> HttpResponse:
 def theme_update(request: HttpRequest, pk: int) -> HttpResponse:
     theme = selectors.theme_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = ThemeForm(request.POST or None, instance=theme)
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.theme_update(actor=Actor.from_request(request), theme=theme, values=model_values(form)),
