@@ -12,7 +12,8 @@ class NetworkConfig(AppConfig):
 
         # A school's page lists the contact points that answer for it (regions does not import network).
         register_school_section(SchoolSection(
-            key="contact_points", template="network/partials/school_section.html", order=20,
+            key="contact_points", context_name="contact_groups", order=20,
+            template="network/partials/school_section.html",
             items=contact_points_by_organisation,
             audit_ids=lambda groups: [point.pk for group in groups for point in group.contact_points],
         ))

@@ -12,7 +12,7 @@ class PoolConfig(AppConfig):
 
         # A school's page lists the bridge figures who serve it (regions does not import pool).
         register_school_section(SchoolSection(
-            key="pool_members", template="pool/partials/school_section.html", order=10,
+            key="pool_members", context_name="pool_members", template="pool/partials/school_section.html", order=10,
             items=pool_members_serving,
             audit_ids=lambda members: [member.pk for member in members],
         ))

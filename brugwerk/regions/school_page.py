@@ -3,7 +3,7 @@ ask them: each registers its section at start-up (in its `AppConfig.ready`), and
 the registered sections in their `order`, and records in its audit entry which records each showed.
 
     register_school_section(SchoolSection(
-        key="pool_members", template="pool/partials/school_section.html", order=10,
+        key="pool_members", context_name="pool_members", template="pool/partials/school_section.html", order=10,
         items=lambda *, user, school: pool_members_serving(user=user, school=school),
         audit_ids=lambda items: [member.pk for member in items],
     ))
@@ -20,7 +20,8 @@ from brugwerk.regions.models import School
 
 @dataclass(frozen=True)
 class SchoolSection:
-    key: str  # the name of its items in the template and in the audit entry's details
+    key: str  # the name of its records in the audit entry's details
+    context_name: str  # the name of what it shows in the page's context
     template: str  # rendered with `school` and `items`
     order: int
     items: Callable[..., Any]  # (*, user, school) -> what the section shows

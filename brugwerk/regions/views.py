@@ -244,6 +244,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "school": school,
         "sections": sections,
+        **{shown.section.context_name: shown.items for shown in sections},
         "can_change": can(user, Action.CHANGE, school),
         "can_see_expertise": may_view_school_activities(user, school),
     }
