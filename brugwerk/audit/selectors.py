@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from brugwerk.access import Action, can, scope
 from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.core.dates import start_of
 
 
 class Region(Protocol):
@@ -74,10 +74,6 @@ class AuditFilter:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items() if v}
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def audit_entries_for(
     *, user: Any, region: Region, filters: AuditFilter | None = None, action: Action = Action.VIEW
 ) -> QuerySet[AuditEntry]:
@@ -97,9 +93,9 @@ def audit_entries_for(
     if f.subject_id:
         qs = qs.filter(subject_id=f.subject_id)
     if f.date_from:
-        qs = qs.filter(at__gte=_start_of(f.date_from))
+        qs = qs.filter(at__gte=start_of(f.date_from))
     if f.date_to:
-        qs = qs.filter(at__lt=_start_of(f.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(at__lt=start_of(f.date_to + dt.timedelta(days=1)))
     return qs.select_related("actor").order_by("-seq")
 
 

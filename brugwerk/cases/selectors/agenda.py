@@ -15,6 +15,7 @@ from django.utils import timezone
 from brugwerk.access import Action, can, principal_of, scope
 from brugwerk.accounts.models import Membership, Role, User
 from brugwerk.cases.models import Appointment, CalendarFeed, Case, CaseStatus, PresenceDay
+from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
@@ -48,10 +49,6 @@ def plans_for_pool(*, user: Any, region: Region) -> bool:
 def week_start(day: datetime.date) -> datetime.date:
     """The Monday of `day`'s ISO week."""
     return day - datetime.timedelta(days=day.weekday())
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass
@@ -124,8 +121,8 @@ def agenda_week(*, user: Any, region: Region, monday: datetime.date, owners: lis
     sunday = monday + datetime.timedelta(days=6)
     appointments = list(
         scope(user, Appointment)
-        .filter(region=region, brugfiguur__in=owners, starts_at__lt=_start_of(sunday + datetime.timedelta(days=1)))
-        .filter(ends_at__gt=_start_of(monday))
+        .filter(region=region, brugfiguur__in=owners, starts_at__lt=start_of(sunday + datetime.timedelta(days=1)))
+        .filter(ends_at__gt=start_of(monday))
         .select_related("school", "brugfiguur", "case__young_person")
         .order_by("starts_at", "pk")
     )

@@ -33,7 +33,8 @@ from brugwerk.cases.models import (
     ShareableField,
     age_on,
 )
-from brugwerk.cases.selectors import TimelineItem, case_timeline, subtract_working_days
+from brugwerk.cases.selectors import TimelineItem, case_timeline
+from brugwerk.core.dates import subtract_working_days
 
 WAITING_FOR_FEEDBACK = (ReferralOutStatus.SENT, ReferralOutStatus.ACKNOWLEDGED)
 RECENT_EVENTS = 20  # the timeline shows these at once, the older ones folded away
