@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import ContactType
-from brugwerk.cases.selectors.timeuse import time_scope, time_spent
+from brugwerk.cases.selectors.timeuse import time_spent
+from brugwerk.cases.timescope import time_scope
 from brugwerk.core.timeuse import Pillar, TimeScope, TimeSpent
 from brugwerk.pool.models import PoolMember
 from brugwerk.timeuse import sources

@@ -11,8 +11,7 @@ one row per (kind, school, person) with the summed minutes. `brugwerk.timeuse.so
 
 `start` and `end` are dates, both included (an activity on `end` counts). How much of a region's
 time a user may count is one question for all sources, `time_scope(user=..., region=...)` (in
-`brugwerk.cases.selectors.timeuse`, since casework answers it; `countable` there gives a source its
-records):
+`brugwerk.cases.timescope`, since casework answers it; `countable` there gives a source its records):
 
 - `TimeScope.POOL`: everybody's time in the region (the coordinator);
 - `TimeScope.FIGURES`: the region's totals, also of activities the user may not open (policy

@@ -19,7 +19,7 @@ from brugwerk.access.rules_expertise import (
 )
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
-from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.cases.timescope import countable
 from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, SchoolTeamActivity, school_year_of
 from brugwerk.pool.models import PoolMember

@@ -46,7 +46,7 @@ from django.utils import timezone
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
-from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.cases.timescope import countable
 from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.groups.models import (
     AnonymousAttendance,
@@ -523,7 +523,7 @@ def group_figures(
 def time_spent(*, user: Any, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Group work in [start, end]: each session's duration counts for each of its organisers. One
     row per (kind, school, organiser), summed by the database, over the offerings the user may count
-    (`cases.selectors.timeuse.countable`: the whole region for the coordinator and policy makers, what the
+    (`cases.timescope.countable`: the whole region for the coordinator and policy makers, what the
     policy lets a brugfiguur see, nothing for anyone else)."""
     offerings = countable(user=user, region=region, model=GroupOffering).filter(region=region)
     rows = (

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.accounts.models import Role, User
 from brugwerk.cases.models import LifeDomain
-from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.cases.timescope import countable
 from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.pool.models import PoolMember

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, get_object_or_404, scope
 from brugwerk.cases.models import Case
 from brugwerk.cases.selectors import cases_visible_to
-from brugwerk.cases.selectors.timeuse import countable
+from brugwerk.cases.timescope import countable
 from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.regions.models import Region, School
 from brugwerk.signals.models import (

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, record_list_view
-from brugwerk.cases.selectors.timeuse import time_scope
+from brugwerk.cases.timescope import time_scope
 from brugwerk.core.http import region_or_404, require
 from brugwerk.core.timeuse import TimeScope
 from brugwerk.pool.models import PoolMember

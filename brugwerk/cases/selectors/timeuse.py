@@ -4,9 +4,8 @@ Every contact moment carries its duration, school and brugfiguur, with or withou
 summed in the database per (contact type, school, brugfiguur): one query, one row per group, never
 one per contact, and no record leaves this module.
 
-Casework also answers, for every source, how much of a region's time a user may count (`time_scope`)
-and which records a source sums for them (`countable`); the words of the contract are in
-`brugwerk.core.timeuse`.
+How much of a region's time a user may count is `brugwerk.cases.timescope`; the words of the
+contract are in `brugwerk.core.timeuse`.
 """
 
 from __future__ import annotations
@@ -14,60 +13,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
 
-from brugwerk.access import Action, can, principal_of, scope
+from brugwerk.access import Action, scope
 from brugwerk.cases.models import ContactMoment, ContactType
-from brugwerk.cases.selectors.overview import FIGURES_ROLES, may_see_pool_caseload
+from brugwerk.cases.timescope import time_scope
 from brugwerk.core.dates import start_of
 from brugwerk.core.timeuse import Pillar, TimeScope, TimeSpent
 from brugwerk.regions.models import Region
-
-# --- How much of a region's time a user may count (for every source) ----------------------------
-
-
-def time_scope(*, user: Any, region: Any) -> TimeScope | None:
-    """How much of `region`'s time `user` may count, asked of the access policy with the questions
-    casework already answers, so that no new list of roles appears here:
-
-    - POOL for whoever oversees the pool's caseload (`cases.selectors.overview.may_see_pool_caseload`:
-      who moves cases between bridge figures, the coordinator): time per person is the same kind
-      of pool management figure as cases per person;
-    - FIGURES for whoever sees the region's casework totals that name nobody
-      (`cases.selectors.overview.FIGURES_ROLES`, the policy makers);
-    - OWN for whoever records contact moments in the region (`can(user, CREATE, ContactMoment,
-      region=region)`: the bridge figures), who count their own time.
-    A user with several of these roles gets the widest."""
-    if region is None:
-        return None
-    if may_see_pool_caseload(user=user, region=region):
-        return TimeScope.POOL
-    if principal_of(user).has_role(region.pk, FIGURES_ROLES):
-        return TimeScope.FIGURES
-    if can(user, Action.CREATE, ContactMoment, region=region):
-        return TimeScope.OWN
-    return None
-
-
-def countable(*, user: Any, region: Any, model: type[models.Model]) -> models.QuerySet:
-    """The records of `model` a time source sums for `user`: the region's pool manager (POOL) and its
-    policy makers (FIGURES) count the whole region's time — only sums leave a source, never a record;
-    a brugfiguur (OWN) counts what the policy lets them see (the overview keeps their own rows);
-    anyone else counts nothing. The caller still filters by region and period."""
-    level = time_scope(user=user, region=region)
-    if level is None:
-        return model._default_manager.none()
-    if level is TimeScope.OWN:
-        return scope(user, model, Action.VIEW)
-    return model._default_manager.all()
-
 
 # --- The time of contact moments ------------------------------------------------------------------
 
 
 def _countable(user: Any, region: Region) -> QuerySet[ContactMoment] | None:
-    """The region's contacts whose time `user` may count (see `time_scope` above).
+    """The region's contacts whose time `user` may count (see `cases.timescope.time_scope`).
 
     - The coordinator (POOL) counts what `scope()` gives them, which is every contact of the region,
       with a case or without one (the ContactMoment rule gives the coordinator all of them).
