@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from brugwerk.accounts.views import SESSION_PASSWORD_CONFIRMED_AT
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
+from brugwerk.core.http import SESSION_PASSWORD_CONFIRMED_AT
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 

@@ -31,10 +31,9 @@ from brugwerk.cases.selectors import (
     inactive_cases,
     overdue_feedback,
     partner_referrals,
-    subtract_working_days,
     waiting_list,
-    working_days_between,
 )
+from brugwerk.core.dates import subtract_working_days, working_days_between
 from brugwerk.pool.models import PoolMember
 from tests import factories as f
 from tests import factories_cases as fc

@@ -9,7 +9,7 @@ import pytest
 
 from brugwerk.cooperation.models import MeetingKind
 from brugwerk.cooperation.selectors import time_spent
-from brugwerk.timeuse.contract import Pillar, TimeSpent
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from tests.records.cooperation import make_meeting
 
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)

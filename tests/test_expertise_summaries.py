@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, school_year_of
 from brugwerk.expertise.selectors import expertise_figures, own_activity_summary, school_summary, time_spent
-from brugwerk.timeuse.contract import Pillar, TimeSpent
 from tests.conftest import client_for
 from tests.records.expertise import make_activity, topics_of
 

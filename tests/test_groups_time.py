@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.groups.models import OfferingKind
 from brugwerk.groups.selectors import time_spent
-from brugwerk.timeuse.contract import Pillar, TimeSpent
 from tests.records.groups import offering_in, session_of
 
 

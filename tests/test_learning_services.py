@@ -11,9 +11,9 @@ from django.utils import timezone
 from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
+from brugwerk.core.timeuse import Pillar
 from brugwerk.learning import selectors, services
 from brugwerk.learning.models import DEFAULT_LEARNING_THEMES, LearningKind, LearningSession, LearningTheme
-from brugwerk.timeuse.contract import Pillar
 from brugwerk.vocabularies import services as lists
 from tests import factories as f
 from tests.records.learning import make_entry, make_item, make_session, make_theme

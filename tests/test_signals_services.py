@@ -12,6 +12,7 @@ from brugwerk.access import Action, can, scope
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import Case
+from brugwerk.core.timeuse import Pillar
 from brugwerk.signals import selectors, services
 from brugwerk.signals.models import (
     DEFAULT_SIGNAL_THEMES,
@@ -25,7 +26,6 @@ from brugwerk.signals.models import (
     SignalStatusChange,
     SignalTheme,
 )
-from brugwerk.timeuse.contract import Pillar
 from brugwerk.vocabularies import selectors as list_selectors
 from brugwerk.vocabularies import services as lists
 from tests import factories_cases as fc

@@ -16,9 +16,10 @@ from django.utils import timezone
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import ContactType
 from brugwerk.cases.selectors.timeuse import time_spent
+from brugwerk.cases.timescope import time_scope
+from brugwerk.core.timeuse import Pillar, TimeScope, TimeSpent
 from brugwerk.pool.models import PoolMember
 from brugwerk.timeuse import sources
-from brugwerk.timeuse.contract import Pillar, TimeScope, TimeSpent, time_scope
 from brugwerk.timeuse.periods import last_30_days, school_year, this_month
 from brugwerk.timeuse.selectors import Figure, time_overview
 from tests import factories as f

@@ -1,5 +1,4 @@
 import time
-from functools import wraps
 from io import BytesIO
 from urllib.parse import urlencode
 
@@ -42,6 +41,7 @@ from brugwerk.accounts.selectors import current_region
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.selectors import audit_visible
 from brugwerk.audit.services import Actor, client_ip, record, record_list_view
+from brugwerk.core.http import SESSION_PASSWORD_CONFIRMED_AT, refused_as_missing, require_recent_password
 from brugwerk.core.mail import base_url_of
 
 
@@ -325,6 +325,7 @@ def user_edit(request, pk: int):
     return render(request, "accounts/user_edit.html", {"form": form, "subject": subject})
 
 
+@refused_as_missing()
 @require_http_methods(["GET", "POST"])
 def user_set_password(request, pk: int):
     """Send the person a one-time link to set a new password. Nobody sets or learns another person's
@@ -337,8 +338,6 @@ def user_set_password(request, pk: int):
                                         base_url=base_url_of(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _(
                 "A link to set a password was sent to the e-mail address of this account. It works once."
@@ -459,9 +458,7 @@ password_change = PasswordChangeView.as_view()
 
 # --- Re-entering the password before sensitive steps (after healthchecks' require_sudo_mode) ------
 
-RECENT_PASSWORD_SECONDS = 10 * 60
 PASSWORD_CONFIRM_ATTEMPTS = 5
-SESSION_PASSWORD_CONFIRMED_AT = "brugwerk_password_confirmed_at"
 SESSION_PASSWORD_FAILURES = "brugwerk_password_confirm_failures"
 
 
@@ -479,26 +476,6 @@ def password_failed(request, *, step: str):
         return redirect("accounts:login")
     request.session[SESSION_PASSWORD_FAILURES] = failures
     return None
-
-
-def password_recently_confirmed(request) -> bool:
-    confirmed_at = request.session.get(SESSION_PASSWORD_CONFIRMED_AT)
-    if not isinstance(confirmed_at, int | float):
-        return False
-    return 0 <= time.time() - confirmed_at < RECENT_PASSWORD_SECONDS
-
-
-def require_recent_password(view):
-    """Send the user to re-enter their password unless they did so in the last ten minutes."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if password_recently_confirmed(request):
-            return view(request, *args, **kwargs)
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('accounts:confirm_password')}?{query}")
-
-    return wrapper
 
 
 @require_http_methods(["GET", "POST"])

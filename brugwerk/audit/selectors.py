@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from brugwerk.access import Action, can, scope
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.regions.models import Region
+from brugwerk.core.dates import start_of
+
+
+class Region(Protocol):
+    """A region (`regions.Region`) as these reads use it: by its key. The audit trail sits below the
+    region's app, which writes to it, so it does not import it."""
+
+    pk: Any
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
@@ -71,10 +77,6 @@ class AuditFilter:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items() if v}
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def audit_entries_for(
     *, user: User, region: Region, filters: AuditFilter | None = None, action: Action = Action.VIEW
 ) -> QuerySet[AuditEntry]:
@@ -94,9 +96,9 @@ def audit_entries_for(
     if f.subject_id:
         qs = qs.filter(subject_id=f.subject_id)
     if f.date_from:
-        qs = qs.filter(at__gte=_start_of(f.date_from))
+        qs = qs.filter(at__gte=start_of(f.date_from))
     if f.date_to:
-        qs = qs.filter(at__lt=_start_of(f.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(at__lt=start_of(f.date_to + dt.timedelta(days=1)))
     return qs.select_related("actor").order_by("-seq")
 
 

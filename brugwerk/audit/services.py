@@ -6,7 +6,7 @@ chain and its checkpoints; `checkpoint_write` and `checkpoint_mail` anchor its h
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -173,6 +173,30 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: {"old": before.get(k), "new": v} for k, v in after.items() if before.get(k) != v}
+
+
+def audit_create(
+    actor: Actor, obj: models.Model, *, hide: Iterable[str] = (), extra: Mapping[str, Any] | None = None
+) -> None:
+    """Record the creation of `obj` with its values (without the fields in `hide`, plus `extra`)."""
+    values = {k: v for k, v in snapshot(obj).items() if k not in set(hide)}
+    record(actor=actor, event=AuditEvent.CREATE, subject=obj, changes=values | dict(extra or {}))
+
+
+def audit_update(
+    actor: Actor,
+    obj: models.Model,
+    before: Mapping[str, Any],
+    *,
+    hide: Iterable[str] = (),
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Record what changed in `obj` since `before` (its `snapshot` taken before the change); nothing
+    when nothing changed."""
+    changes = {k: v for k, v in diff(dict(before), snapshot(obj)).items() if k not in set(hide)}
+    changes |= dict(extra or {})
+    if changes:
+        record(actor=actor, event=AuditEvent.UPDATE, subject=obj, changes=changes)
 
 
 class AuditChainBroken(Exception):

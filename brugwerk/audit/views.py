@@ -9,12 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from brugwerk.access import Action
-from brugwerk.accounts.selectors import current_region
-from brugwerk.accounts.views import require_recent_password
 from brugwerk.audit import selectors
 from brugwerk.audit.forms import AuditFilterForm
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_list_view
+from brugwerk.core.http import request_region, require_recent_password
 
 ENTRIES_PER_PAGE = 50
 CSV_COLUMNS = [
@@ -28,7 +27,7 @@ def _filter_form(request, region):
 
 
 def entry_list(request):
-    region = current_region(request)
+    region = request_region(request)
     if not selectors.audit_page_visible(user=request.user, region=region):
         raise Http404
     form = _filter_form(request, region)
@@ -88,7 +87,7 @@ def _csv_row(entry: AuditEntry) -> list[str]:
 
 @require_recent_password
 def entry_export(request):
-    region = current_region(request)
+    region = request_region(request)
     if not selectors.audit_exportable(user=request.user, region=region):
         raise Http404
     filters = _filter_form(request, region).filters()

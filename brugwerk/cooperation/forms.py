@@ -11,14 +11,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
-from brugwerk.cases.forms.contacts import CardsMixin, CheckboxCards, ChoiceCards
 from brugwerk.cooperation.models import CooperationAgreement, MeetingKind, NetworkMeeting, ReferralChannel
 from brugwerk.cooperation.selectors import MeetingFilter
 from brugwerk.cooperation.services import MAX_CONTACTS
-from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import (
+    BaseFormSet,
+    CardsMixin,
+    CheckboxCards,
+    ChoiceCards,
+    DateInput,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    choice_with_blank,
+)
 from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from brugwerk.access import Action, get_object_or_404, may, scope, where
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import PresenceDay
+from brugwerk.cases.timescope import countable
 from brugwerk.cooperation.models import (
     CooperationAgreement,
     MeetingAction,
@@ -21,10 +22,10 @@ from brugwerk.cooperation.models import (
     MeetingKind,
     NetworkMeeting,
 )
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 # --- Network meetings --------------------------------------------------------------------------------
 

@@ -16,23 +16,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, may
+from brugwerk.access.checks import require
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    check_regions,
-    full_clean,
-    locked,
-    raise_if,
-    require,
-    require_text,
-    text,
-)
+from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
 from brugwerk.cooperation.models import CooperationAgreement, MeetingAction, MeetingAgreement, NetworkMeeting
+from brugwerk.core.services import check_region, check_regions, full_clean, locked, raise_if, require_text, text
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School

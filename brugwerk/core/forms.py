@@ -1,4 +1,6 @@
-"""Form fields shared by every app: choices of records whose keys are checked before any query.
+"""What the forms of every app share: widgets (a date, a time, big choice cards), the values a form
+gives to a service and the service's errors shown on the form, and choices of records whose keys are
+checked before any query.
 
 A key posted from outside (a choice list, checkboxes, a hidden id) can be any number. Django looks
 it up as it is, and an integer no key column can hold then fails in the database (`OverflowError`
@@ -13,7 +15,7 @@ The access policy keeps ids in URLs in range the same way (`access.get_object_or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -114,3 +116,66 @@ class BaseFormSet(forms.BaseFormSet):
                 self.error_messages["missing_management_form"], code="missing_management_form",
                 params={"field_names": ", ".join(negative)},
             ))
+
+
+# --- Widgets ------------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class CardsMixin:
+    """Choices shown as big tap targets: the class `choice-cards` (app.css) on the group only, not
+    on every input."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        option["attrs"].pop("class", None)
+        return option
+
+
+class ChoiceCards(CardsMixin, forms.RadioSelect):
+    pass
+
+
+class CheckboxCards(CardsMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+def choice_with_blank(choices: list[tuple[str, Any]], blank: Any) -> list[tuple[str, Any]]:
+    return [("", blank), *choices]
+
+
+# --- Between a form and a service ---------------------------------------------------------------
+
+
+def model_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values of the model fields a form edits, as a service takes them."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, field_names: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's validation errors on the form: on their field when the form has it (under
+    the form's name for it, `field_names` maps service -> form), above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            name = (field_names or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

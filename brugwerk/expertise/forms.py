@@ -15,10 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
-from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import SchoolChoices
-from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from brugwerk.core.forms import (
+    CheckboxCards,
+    ChoiceCards,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+)
 from brugwerk.core.types import field_of
 from brugwerk.expertise.models import (
     MAX_MINUTES,
@@ -29,7 +34,6 @@ from brugwerk.expertise.models import (
     SchoolTeamActivity,
 )
 from brugwerk.expertise.selectors import ActivityFilter
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
 DURATION_CHOICES = [

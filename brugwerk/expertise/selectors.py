@@ -14,10 +14,11 @@ from django.utils import timezone
 from brugwerk.access import Action, get_object_or_404, may, scope
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
+from brugwerk.cases.timescope import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, SchoolTeamActivity, school_year_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 # --- Lists to choose from ------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,8 @@ from brugwerk.access import Action, can, may
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import contact_school_choices
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.expertise import selectors, services
 from brugwerk.expertise.forms import (
@@ -31,12 +32,10 @@ from brugwerk.expertise.forms import (
     school_year_start,
 )
 from brugwerk.expertise.models import ExpertiseTopic, SchoolTeamActivity, school_year_of
-from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import own_school_of, school_get
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
 from brugwerk.vocabularies.selectors import terms_for, terms_in_use
-from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
 
 ACTIVITIES_PER_PAGE = 25
 
@@ -138,15 +137,8 @@ def _activity_form(
 
 
 def _save_activity(request: AuthenticatedHttpRequest, form: ActivityForm, save: Any) -> SchoolTeamActivity | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save(form.activity_values())
-    except ValidationError as error:
-        add_service_errors(form, error)
-    except PermissionDenied:
-        raise Http404 from None
-    return None
+    """`run_form` with the activity's values (a form field per activity kind) given to the service."""
+    return run_form(request, form, lambda: save(form.activity_values()))
 
 
 def _render_activity_form(
@@ -209,17 +201,14 @@ def activity_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.CHANGE)
     initial = {"evaluation_score": str(activity.evaluation_score or ""), "evaluation_text": activity.evaluation_text}
     form = EvaluationForm(request.POST or None, initial=initial)
-    try:
-        saved = run_form(
-            request,
-            form,
-            lambda: services.activity_evaluate(
-                actor=Actor.from_request(request), activity=activity, score=form.score(),
-                text=form.cleaned_data.get("evaluation_text") or "",
-            ),
-        )
-    except PermissionDenied:
-        raise Http404 from None
+    saved = run_form(
+        request,
+        form,
+        lambda: services.activity_evaluate(
+            actor=Actor.from_request(request), activity=activity, score=form.score(),
+            text=form.cleaned_data.get("evaluation_text") or "",
+        ),
+    )
     if saved is not None:
         messages.success(request, _("The evaluation was saved."))
         return redirect("expertise:activity_detail", pk=activity.pk)
@@ -234,13 +223,11 @@ def activity_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
 
 
+@refused_as_missing()
 def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk, action=Action.DELETE)
     if request.method == "POST":
-        try:
-            services.activity_delete(actor=Actor.from_request(request), activity=activity)
-        except PermissionDenied:
-            raise Http404 from None
+        services.activity_delete(actor=Actor.from_request(request), activity=activity)
         messages.success(request, _("The activity was deleted."))
         return redirect("expertise:activity_list")
     context = {"activity": activity, "title": _activity_title(activity), "breadcrumbs": _activity_crumbs(activity)}

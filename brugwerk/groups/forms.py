@@ -16,9 +16,18 @@ from django.forms import formset_factory
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.cases.forms.contacts import CheckboxCards, ChoiceCards, TimeInput
 from brugwerk.cases.models import Case, LifeDomain
-from brugwerk.core.forms import BaseFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import (
+    BaseFormSet,
+    CheckboxCards,
+    ChoiceCards,
+    DateInput,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    TimeInput,
+    choice_with_blank,
+)
 from brugwerk.core.types import field_of
 from brugwerk.groups.models import (
     MAX_COUNT,
@@ -35,7 +44,6 @@ from brugwerk.groups.models import (
 from brugwerk.groups.selectors import Category, OfferingFilter
 from brugwerk.groups.services import CategoryCount
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import School
 
 COUNT_PREFIX = "c"

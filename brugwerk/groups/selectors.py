@@ -48,6 +48,8 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
 from brugwerk.audit.reads import record_read
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
+from brugwerk.cases.timescope import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.groups.models import (
     AnonymousAttendance,
     AttendanceStatus,
@@ -62,7 +64,6 @@ from brugwerk.groups.models import (
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 # Who is not of the pool sees no count below this (a small cell could point at a person).
 SMALL_CELL = 5
@@ -535,7 +536,7 @@ def group_figures(
 def time_spent(*, user: User, region: Region, start: datetime.date, end: datetime.date) -> list[TimeSpent]:
     """Group work in [start, end]: each session's duration counts for each of its organisers. One
     row per (kind, school, organiser), summed by the database, over the offerings the user may count
-    (`timeuse.contract.countable`: the whole region for the coordinator and policy makers, what the
+    (`cases.timescope.countable`: the whole region for the coordinator and policy makers, what the
     policy lets a brugfiguur see, nothing for anyone else)."""
     offerings = countable(user=user, region=region, model=GroupOffering).filter(region=region)
     rows = (

@@ -22,22 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, scope
+from brugwerk.access.checks import require
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
 from brugwerk.cases.models import Case
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    check_regions,
-    full_clean,
-    locked,
-    raise_if,
-    require,
-    text,
-)
+from brugwerk.core.services import check_region, check_regions, full_clean, locked, raise_if, text
 from brugwerk.groups.models import (
     MAX_COUNT,
     AgeGroup,

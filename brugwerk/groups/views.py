@@ -4,11 +4,9 @@ attendance on a phone, the evaluation of a session and the figures for policy ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +19,9 @@ from django.utils.translation import ngettext
 from brugwerk.access import Action, can, scope
 from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases.models import Case, LifeDomain
-from brugwerk.core.forms import key_in_range
+from brugwerk.core.forms import key_in_range, model_values
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.groups import selectors, services
 from brugwerk.groups.forms import (
@@ -39,28 +39,12 @@ from brugwerk.groups.forms import (
 )
 from brugwerk.groups.models import GroupOffering, GroupSession
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.selectors import school_choices
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 from brugwerk.vocabularies.selectors import terms_in_use
 
 OFFERINGS_PER_PAGE = 25
 QUOTES_SHOWN = 12
 CASE_CHOICES = 40  # young people offered at once on the participants page (search narrows them down)
-
-
-def _run(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any], *, also_valid: bool = True) -> Any:
-    """On a valid POST, the service's result; None with the errors on the form otherwise. What the
-    policy refuses is as if it did not exist (404)."""
-    if request.method != "POST" or not form.is_valid() or not also_valid:
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-    except PermissionDenied:
-        raise Http404 from None
 
 
 def _offering_url(offering: GroupOffering, anchor: str = "") -> str:
@@ -146,7 +130,7 @@ def offering_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisers = selectors.organiser_choices(user=user, region=region)
     initial = {"organisers": [user.pk]} if organisers.filter(pk=user.pk).exists() else {}
     form = _offering_form(request, region, initial=initial)
-    offering = _run(
+    offering = run_form(
         request, form,
         lambda: services.offering_create(actor=Actor.from_request(request), region=region, values=model_values(form)),
     )
@@ -164,7 +148,7 @@ def offering_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def offering_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offering = selectors.offering_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _offering_form(request, offering.region, instance=offering)
-    saved = _run(
+    saved = run_form(
         request, form,
         lambda: services.offering_update(
             actor=Actor.from_request(request), offering=offering, values=model_values(form)
@@ -193,7 +177,7 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     shown_ids = list(candidates.values_list("pk", flat=True)[:CASE_CHOICES])
     posted = [value for value in request.POST.getlist("cases") if value.isdigit() and key_in_range(candidates, value)]
     form = ParticipantAddForm(request.POST or None, cases=candidates.filter(pk__in=shown_ids + posted))
-    added = _run(
+    added = run_form(
         request, form,
         lambda: services.participants_add(
             actor=Actor.from_request(request), offering=offering, cases=form.cleaned_data["cases"]
@@ -214,14 +198,12 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/participant_add.html", context)
 
 
+@refused_as_missing()
 def participant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = selectors.participant_for_page(user=request.user, pk=pk, action=Action.DELETE)
     offering = participant.offering
     if request.method == "POST":
-        try:
-            services.participant_remove(actor=Actor.from_request(request), participant=participant)
-        except PermissionDenied:
-            raise Http404 from None
+        services.participant_remove(actor=Actor.from_request(request), participant=participant)
         messages.success(
             request, _("%(name)s is no longer a participant.") % {"name": participant.case.young_person}
         )
@@ -240,7 +222,7 @@ def session_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(
         request.POST or None, initial=next_session_initial(last, offering.kind, timezone.localdate())
     )
-    session = _run(
+    session = run_form(
         request, form,
         lambda: services.session_create(
             actor=Actor.from_request(request), offering=offering, values=model_values(form)
@@ -259,7 +241,7 @@ def session_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     offering = session.offering
     form = SessionForm(request.POST or None, instance=session)
-    saved = _run(
+    saved = run_form(
         request, form,
         lambda: services.session_update(actor=Actor.from_request(request), session=session, values=model_values(form)),
     )
@@ -295,7 +277,7 @@ def session_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = AttendanceForm(data, participants=session.participant_rows)
     counts = CountFormSet(data, initial=None if data is not None else count_rows(session), prefix=COUNT_PREFIX)
     if data is not None and not stepping:
-        saved = _run(
+        saved = run_form(
             request, form,
             lambda: services.attendance_record(
                 actor=Actor.from_request(request), session=session, statuses=form.statuses(),
@@ -333,7 +315,7 @@ def session_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "evaluation_score": session.evaluation_score,
         "evaluation_quotes": session.evaluation_quotes,
     })
-    saved = _run(
+    saved = run_form(
         request, form,
         lambda: services.evaluation_record(
             actor=Actor.from_request(request), session=session, forms=form.cleaned_data["evaluation_forms"],

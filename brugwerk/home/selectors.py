@@ -36,10 +36,11 @@ from brugwerk.cases.models import (
     ReferralOutStatus,
 )
 from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
-from brugwerk.cases.selectors import subtract_working_days as working_days_before
 from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
 from brugwerk.cooperation.models import MeetingAction
 from brugwerk.cooperation.selectors import agreement_overview, open_actions
+from brugwerk.core.dates import start_of
+from brugwerk.core.dates import subtract_working_days as working_days_before
 from brugwerk.expertise.selectors import expertise_figures, own_activity_summary, school_summary
 from brugwerk.groups.selectors import upcoming_sessions
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
@@ -71,10 +72,6 @@ def _schools(user: User) -> models.QuerySet[School]:
     return scope(user, School, Action.VIEW).select_related("municipality").order_by("name")
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 @dataclass(frozen=True)
 class TimePerPillar:
     """The time of this month up to today per pillar, for a start-page card: only the pillars and
@@ -84,7 +81,7 @@ class TimePerPillar:
     end: datetime.date
     total: Figure
     pillars: list[PillarRow]
-    scope: str  # whose time: a timeuse.contract.TimeScope value
+    scope: str  # whose time: a core.timeuse.TimeScope value
 
 
 def time_this_month(*, user: User, region: Region, today: datetime.date | None = None) -> TimePerPillar | None:
@@ -156,8 +153,8 @@ def brugfiguur_section(
     ]
     appointments = list(
         scope(user, Appointment)
-        .filter(region=region, brugfiguur_id=uid, ends_at__gt=_start_of(today))
-        .filter(starts_at__lt=_start_of(today + datetime.timedelta(days=1)))
+        .filter(region=region, brugfiguur_id=uid, ends_at__gt=start_of(today))
+        .filter(starts_at__lt=start_of(today + datetime.timedelta(days=1)))
         .select_related("school")
         .order_by("starts_at", "pk")
     )
@@ -322,7 +319,7 @@ def partner_section(
         .select_related("organisation", "contact_point", "sent_by")
         .order_by("sent_at", "pk")
     )
-    due_before = _start_of(working_days_before(today, region.feedback_reminder_working_days))
+    due_before = start_of(working_days_before(today, region.feedback_reminder_working_days))
     to_acknowledge = [r for r in waiting if r.status == ReferralOutStatus.SENT]
     overdue = [r for r in waiting if r.sent_at < due_before]
     shown.append(Shown(ContactPoint, f"{region.name}: contact points of my organisation",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
-from brugwerk.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelForm, ModelMultipleChoiceField, choice_with_blank
 from brugwerk.core.types import field_of
 from brugwerk.learning.models import (
     LearningKind,
@@ -25,7 +25,6 @@ from brugwerk.learning.models import (
 )
 from brugwerk.learning.services import FIELDS_OF_KIND
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality
 
 DEFAULT_MINUTES: dict[str, int] = {

@@ -1,5 +1,5 @@
 """Reads of Learning: sessions as the user may see them, the library and the social map with their
-search, the lists a form chooses from, and the time spent learning (brugwerk.timeuse.contract).
+search, the lists a form chooses from, and the time spent learning (brugwerk.core.timeuse).
 
 Every selector starts from `access.scope`, so a list can only hold what the user may see; lists
 fetch their related records up front, so their number of queries does not grow with the data."""
@@ -20,10 +20,11 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
 from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import LifeDomain
+from brugwerk.cases.timescope import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 MAX_SEARCH_WORDS = 5
 

@@ -7,11 +7,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.forms import ModelChoiceField, ModelForm, choice_with_blank
 from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.network.services import SCOPE_FIELDS, one_scope_error
-from brugwerk.regions.forms import choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 
 

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network import selectors, services
 from brugwerk.network.forms import (
@@ -21,9 +24,7 @@ from brugwerk.network.forms import (
     OrganisationSearchForm,
 )
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
-from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, own_school_of, school_choices, zones_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
 
 ORGANISATIONS_PER_PAGE = 25
 

@@ -8,10 +8,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
-from brugwerk.core.forms import ModelForm, ModelMultipleChoiceField
+from brugwerk.core.forms import DateInput, ModelForm, ModelMultipleChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.pool.models import PoolMember
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
 
 

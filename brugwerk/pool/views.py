@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool import selectors, services
 from brugwerk.pool.forms import PoolMemberCreateForm, PoolMemberForm
 from brugwerk.pool.models import PoolMember
-from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, school_choices
-from brugwerk.regions.views import region_or_404, render_form, require, run_form
 
 
 def _crumbs(member: PoolMember | None = None) -> list[tuple[str, str]]:

@@ -1,5 +1,4 @@
-"""Forms of the region's directory, and two small helpers the directory forms of `network` and
-`pool` share: the values a form gives to a service, and a service's errors shown on the form."""
+"""Forms of the region's directory: zones, municipalities, their dated zone membership and schools."""
 
 from __future__ import annotations
 
@@ -11,38 +10,12 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelForm, choice_with_blank
 from brugwerk.core.types import field_of
 from brugwerk.regions.models import EducationForm, Municipality, School, SchoolNetwork, Zone, ZoneMembership
 from brugwerk.regions.selectors import SchoolFilter
 
 postal_code_validator = RegexValidator(r"^\d{4}$", _("A Belgian postal code has four digits."))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def model_values(form: forms.ModelForm) -> dict[str, Any]:
-    """The cleaned values of the model fields a form edits, as a service takes them."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields or () if name in form.cleaned_data}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form: on their field when the form has it,
-    above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def choice_with_blank(choices: list[tuple[str, Any]], blank: Any) -> list[tuple[str, Any]]:
-    return [("", blank), *choices]
 
 
 class ZoneForm(ModelForm):

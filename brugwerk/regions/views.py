@@ -1,7 +1,4 @@
-"""Pages of the region: its zones and municipalities (with dated zone membership) and its schools.
-
-`region_or_404`, `run_form` and `render_form` are shared by the directory pages of `network` and
-`pool`: one way to find the region, run a form through a service and show a form page."""
+"""Pages of the region: its zones and municipalities (with dated zone membership) and its schools."""
 
 from __future__ import annotations
 
@@ -9,23 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can, get_object_or_404, may
-from brugwerk.accounts.selectors import current_region
 from brugwerk.audit.services import Actor, record_view
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import form_page, render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.network.selectors import contact_points_by_organisation
-from brugwerk.pool.selectors import pool_members_serving
 from brugwerk.regions import selectors, services
 from brugwerk.regions.forms import (
     MunicipalityForm,
@@ -34,74 +29,11 @@ from brugwerk.regions.forms import (
     ZoneForm,
     ZoneMembershipEndForm,
     ZoneMembershipForm,
-    add_service_errors,
-    model_values,
 )
-from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
+from brugwerk.regions.models import Municipality, School, Zone, ZoneMembership
+from brugwerk.regions.school_page import audit_details, school_sections
 
 SCHOOLS_PER_PAGE = 25
-
-
-# --- Shared by the directory pages --------------------------------------------------------------
-
-
-def region_or_404(request: AuthenticatedHttpRequest) -> Region:
-    region = current_region(request)
-    if region is None:
-        raise Http404
-    return region
-
-
-def require(allowed: bool) -> None:
-    """A page the user may not use does not exist for them (missing and forbidden look alike)."""
-    if not allowed:
-        raise Http404
-
-
-def run_form(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
-    """On a valid POST, call the service in `save` and return its result; on invalid input or a
-    service's validation error, return None and leave the errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-
-
-def render_form(
-    request: AuthenticatedHttpRequest,
-    *,
-    form: Any,
-    title: str,
-    cancel_url: str,
-    breadcrumbs: list[tuple[str, str]],
-    intro: str = "",
-    submit_label: str = "",
-    template: str = "regions/form_page.html",
-) -> HttpResponse:
-    context = {
-        "form": form,
-        "title": title,
-        "intro": intro,
-        "cancel_url": cancel_url,
-        "breadcrumbs": breadcrumbs,
-        "submit_label": submit_label or _("Save"),
-    }
-    return render(request, template, context)
-
-
-def render_page_or_fragment(
-    request: AuthenticatedHttpRequest, template: str, fragment: str, context: dict[str, Any]
-) -> HttpResponse:
-    """The whole page, or for an htmx request (live search) only its `fragment` partial. A history
-    restore (the back button) needs the whole page again."""
-    htmx = request.htmx
-    partial = bool(htmx) and not htmx.history_restore_request
-    response = render(request, f"{template}#{fragment}" if partial else template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 def _overview_crumbs() -> list[tuple[str, str]]:
@@ -166,12 +98,10 @@ def _overview_form(
 ) -> HttpResponse:
     """A form on the region overview: save through the service, say `done` (with the saved record's
     name) and go back to the overview; otherwise show the form with its errors."""
-    saved = run_form(request, form, save)
-    if saved is not None:
-        messages.success(request, done % {"name": saved.name})
-        return redirect("regions:overview")
-    return render_form(
-        request, form=form, title=title, cancel_url=reverse("regions:overview"), breadcrumbs=_overview_crumbs()
+    return form_page(
+        request, form=form, save=save, done=lambda saved: done % {"name": saved.name},
+        success_url=reverse("regions:overview"), title=title, cancel_url=reverse("regions:overview"),
+        breadcrumbs=_overview_crumbs(),
     )
 
 
@@ -311,20 +241,12 @@ def school_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = selectors.school_get(user=user, pk=pk)
-    contact_groups = contact_points_by_organisation(user=user, school=school)
-    pool_members = pool_members_serving(user=user, school=school)
-    record_view(
-        actor=Actor.from_request(request),
-        subject=school,
-        details={
-            "contact_points": [cp.pk for group in contact_groups for cp in group.contact_points],
-            "pool_members": [member.pk for member in pool_members],
-        },
-    )
+    sections = school_sections(user=user, school=school)
+    record_view(actor=Actor.from_request(request), subject=school, details=audit_details(sections))
     context = {
         "school": school,
-        "contact_groups": contact_groups,
-        "pool_members": pool_members,
+        "sections": sections,
+        **{shown.section.context_name: shown.items for shown in sections},
         "can_change": can(user, Action.CHANGE, school),
         "can_see_expertise": may(user, "expertise.view_school_activities", obj=school),
     }

@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.core.forms import ModelChoiceField, ModelForm
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelForm, choice_with_blank
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import DateInput, choice_with_blank
 from brugwerk.regions.models import Municipality, School, Zone
 from brugwerk.signals.models import MAX_MINUTES, Signal, SignalLevel, SignalResponse, SignalStatus, SignalTheme
 from brugwerk.signals.selectors import SignalFilter

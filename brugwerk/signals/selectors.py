@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, get_object_or_404, scope
 from brugwerk.cases.models import Case
 from brugwerk.cases.selectors import cases_visible_to
+from brugwerk.cases.timescope import countable
+from brugwerk.core.timeuse import Pillar, TimeSpent
 from brugwerk.regions.models import Region, School
 from brugwerk.signals.models import (
     POLICY_STATUSES,
@@ -30,7 +32,6 @@ from brugwerk.signals.models import (
     SignalStatusChange,
     SignalTheme,
 )
-from brugwerk.timeuse.contract import Pillar, TimeSpent, countable
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User

@@ -17,20 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
+from brugwerk.access.checks import require
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
 from brugwerk.cases.models import Case
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    full_clean,
-    locked,
-    raise_if,
-    require,
-    require_text,
-    today,
-)
+from brugwerk.core.services import check_region, full_clean, locked, raise_if, require_text, today
 from brugwerk.regions.models import Region
 from brugwerk.signals.models import (
     POLICY_STATUSES,

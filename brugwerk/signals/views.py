@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import Case
+from brugwerk.core.forms import add_service_errors, model_values
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import form_page, render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.regions.forms import add_service_errors, model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
 from brugwerk.signals import selectors, services
 from brugwerk.signals.forms import (
     BackingForm,
@@ -46,7 +47,7 @@ from brugwerk.signals.models import (
     SignalTheme,
 )
 from brugwerk.vocabularies.selectors import terms_for, terms_in_use
-from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
 
 SIGNALS_PER_PAGE = 25
 
@@ -90,16 +91,9 @@ def _signal_form_page(
 ) -> HttpResponse:
     """A small form about one signal: save through the service and go back to the signal, or show
     the form with the service's errors. A right lost in between is a 404, as always."""
-    try:
-        saved = run_form(request, form, save)
-    except PermissionDenied:
-        raise Http404 from None
-    if saved is not None:
-        messages.success(request, done)
-        return redirect(_detail_url(signal, anchor))
-    return render_form(
-        request, form=form, title=title, intro=intro, submit_label=submit_label,
-        cancel_url=_detail_url(signal), breadcrumbs=_crumbs(signal),
+    return form_page(
+        request, form=form, save=save, done=done, success_url=_detail_url(signal, anchor), title=title,
+        intro=intro, submit_label=submit_label, cancel_url=_detail_url(signal), breadcrumbs=_crumbs(signal),
     )
 
 

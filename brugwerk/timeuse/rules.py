@@ -1,5 +1,5 @@
 """Named permission of time use (see brugwerk/access; docs/access.md). Time use has no record kind of
-its own: each pillar's time is counted from that pillar's records (`timeuse.contract.time_scope`)."""
+its own: each pillar's time is counted from that pillar's records (`cases.timescope.time_scope`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from brugwerk.access.roles import BELEID_ROLE
 
 
 def _counts_time(principal: Principal, region_id: int, obj: Any = None) -> bool:
-    """Who counts time in the region (`timeuse.contract.time_scope`): who oversees the pool's
+    """Who counts time in the region (`cases.timescope.time_scope`): who oversees the pool's
     caseload, who sees the casework figures, who records contact moments (their own time)."""
     return any(
         holds(principal, name, region_id)

@@ -3,7 +3,7 @@
 Each source (`brugwerk.timeuse.sources`) sums its activities in the database and returns one row
 per (kind, school, person), so the overview runs a fixed number of queries per source however much
 was recorded, plus three to name the schools and people. Who sees how much is decided once, by
-`timeuse.contract.time_scope`: the coordinator everybody's time, a bridge figure their own, a policy
+`cases.timescope.time_scope`: the coordinator everybody's time, a bridge figure their own, a policy
 maker the totals per pillar and school without persons; anyone else nothing (None).
 """
 
@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, scope
 from brugwerk.accounts.models import User
+from brugwerk.cases.timescope import time_scope
+from brugwerk.core.timeuse import Pillar, TimeScope, TimeSpent
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 from brugwerk.timeuse import sources
-from brugwerk.timeuse.contract import Pillar, TimeScope, TimeSpent, time_scope
 from brugwerk.timeuse.periods import HOURS_PER_WEEK, Period
 
 PILLARS: list[Pillar] = list(Pillar)

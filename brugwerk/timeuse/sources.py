@@ -1,5 +1,5 @@
 """Where time comes from: one `time_spent(*, user, region, start, end) -> list[TimeSpent]` selector
-per app that records activities (see `brugwerk.timeuse.contract`), as dotted paths.
+per app that records activities (see `brugwerk.core.timeuse`), as dotted paths.
 
 They are imported when asked for, so that this module does not tie the apps together at start-up.
 A source that does not exist raises: time that silently goes uncounted is worse than an error."""
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
-from brugwerk.timeuse.contract import TimeSpent
+from brugwerk.core.timeuse import TimeSpent
 
 SOURCES: list[str] = [
     "brugwerk.cases.selectors.timeuse.time_spent",  # pillar 1: contact moments

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, record_list_view
+from brugwerk.cases.timescope import time_scope
+from brugwerk.core.http import region_or_404, require
+from brugwerk.core.timeuse import TimeScope
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region
-from brugwerk.regions.views import region_or_404, require
-from brugwerk.timeuse.contract import TimeScope, time_scope
 from brugwerk.timeuse.forms import PeriodForm
 from brugwerk.timeuse.periods import CUSTOM, PRESETS, Period
 from brugwerk.timeuse.selectors import PILLARS, Figure, TimeOverview, time_overview

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, Weekday
-from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
 

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import AgreedAction, FamilyMember, Goal, HelpQuestion, LifeDomain, YoungPerson
-from brugwerk.core.forms import ModelForm
+from brugwerk.core.forms import DateInput, ModelForm
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import Municipality, School
 
 

@@ -17,9 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.cases.models import ContactMoment, ContactType, ContactWith, LifeDomain, YoungPerson
 from brugwerk.cases.selectors.contacts import SchoolChoices
-from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from brugwerk.core.forms import (
+    CheckboxCards,
+    ChoiceCards,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    TimeInput,
+    add_service_errors,
+)
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import DateInput, add_service_errors
 from brugwerk.regions.models import School
 
 # The kinds of contact on a case (a group moment is not a contact with one young person).
@@ -38,41 +45,9 @@ NOTE_SHARED, NOTE_PRIVATE = "shared", "private"
 SERVICE_FIELD_NAMES = {"occurred_at": "occurred_on"}
 
 
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
-class CardsMixin:
-    """Choices shown as big tap targets: the class `choice-cards` (app.css) on the group only, not
-    on every input."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
-        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]  # a mixin: the widget after it takes choices
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)  # type: ignore[misc]  # mixin before a ChoiceWidget
-        option["attrs"].pop("class", None)
-        return option
-
-
-class ChoiceCards(CardsMixin, forms.RadioSelect):
-    pass
-
-
-class CheckboxCards(CardsMixin, forms.CheckboxSelectMultiple):
-    pass
-
-
 def add_contact_errors(form: forms.Form, error: ValidationError) -> None:
     """A service's errors on the form, with its field names translated to the form's."""
-    if hasattr(error, "error_dict"):
-        error = ValidationError(
-            {SERVICE_FIELD_NAMES.get(field, field): errors for field, errors in error.error_dict.items()}
-        )
-    add_service_errors(form, error)
+    add_service_errors(form, error, field_names=SERVICE_FIELD_NAMES)
 
 
 def now_rounded() -> datetime.datetime:

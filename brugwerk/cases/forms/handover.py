@@ -22,10 +22,9 @@ from brugwerk.cases.models import (
     ConsentPurpose,
     ShareableField,
 )
-from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
-from brugwerk.regions.forms import DateInput
 
 
 class ConsentForm(forms.Form):

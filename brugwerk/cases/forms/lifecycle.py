@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
-from brugwerk.cases.forms.contacts import CASE_CONTACT_TYPES, ChoiceCards, ContactMomentFields, NoteVisibilityMixin
+from brugwerk.cases.forms.contacts import CASE_CONTACT_TYPES, ContactMomentFields, NoteVisibilityMixin
 from brugwerk.cases.models import CloseReason, ShareKind
-from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.forms import ChoiceCards, DateInput, ModelChoiceField
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School
 
 

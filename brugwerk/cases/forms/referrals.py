@@ -15,10 +15,9 @@ from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain, Referral, Urgency, YoungPerson
 from brugwerk.cases.selectors.referrals import Referrer
 from brugwerk.cases.services.referrals import MAX_PRIORITY
-from brugwerk.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.network.models import PartnerOrganisation
-from brugwerk.regions.forms import DateInput
 from brugwerk.regions.models import School, Zone
 
 NEW_YOUNG_PERSON = "new"

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from brugwerk.cases.models import CaseStatus
 from brugwerk.cases.selectors.search import CaseFilter
-from brugwerk.core.forms import ModelChoiceField
+from brugwerk.core.forms import ModelChoiceField, choice_with_blank
 from brugwerk.core.types import field_of
-from brugwerk.regions.forms import choice_with_blank
 from brugwerk.regions.models import School
 
 

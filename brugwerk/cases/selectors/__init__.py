@@ -58,38 +58,14 @@ from brugwerk.cases.models import (
     Urgency,
     YoungPerson,
 )
+from brugwerk.core.dates import start_of, subtract_working_days, working_days_between
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone, ZoneMembership
-
-# --- Working days -----------------------------------------------------------------------------------
-
-
-def subtract_working_days(day: datetime.date, count: int) -> datetime.date:
-    """The working day (Monday to Friday) `count` working days before `day`."""
-    while count > 0:
-        day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end`."""
-    days = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        days += day.weekday() < 5
-    return days
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _feedback_due_before(region: Region, today: datetime.date) -> datetime.datetime:
     """Referrals sent before this moment are overdue when they have had no feedback yet."""
-    return _start_of(subtract_working_days(today, region.feedback_reminder_working_days))
+    return start_of(subtract_working_days(today, region.feedback_reminder_working_days))
 
 
 # --- Young people and cases -------------------------------------------------------------------------
@@ -196,9 +172,9 @@ def case_timeline(*, user: User, case: Case) -> list[TimelineItem]:
     """Everything that happened in a case, newest first. Private notes of others are left out."""
     if not scope(user, Case).filter(pk=case.pk).exists():
         raise Http404
-    items: list[TimelineItem] = [TimelineItem(_start_of(case.opened_on), "opened", case)]
+    items: list[TimelineItem] = [TimelineItem(start_of(case.opened_on), "opened", case)]
     if case.closed_on:
-        items.append(TimelineItem(_start_of(case.closed_on), "closed", case))
+        items.append(TimelineItem(start_of(case.closed_on), "closed", case))
     for contact in _with_visible_notes(
         scope(user, ContactMoment).filter(case=case).select_related("brugfiguur", "life_domain"), user
     ):
@@ -206,13 +182,13 @@ def case_timeline(*, user: User, case: Case) -> list[TimelineItem]:
     for question in scope(user, HelpQuestion).filter(case=case).select_related("life_domain"):
         items.append(TimelineItem(question.created_at, "help_question", question))
     for goal in scope(user, Goal).filter(case=case):
-        items.append(TimelineItem(_start_of(goal.start_date), "goal", goal))
+        items.append(TimelineItem(start_of(goal.start_date), "goal", goal))
     for action in scope(user, AgreedAction).filter(case=case).select_related("owner_user", "goal"):
         items.append(TimelineItem(action.created_at, "action", action))
         if action.done_at:
             items.append(TimelineItem(action.done_at, "action_done", action))
     for consent in scope(user, Consent).filter(case=case).select_related("organisation", "recorded_by"):
-        items.append(TimelineItem(_start_of(consent.given_on), "consent", consent))
+        items.append(TimelineItem(start_of(consent.given_on), "consent", consent))
         if consent.withdrawn_at:
             items.append(TimelineItem(consent.withdrawn_at, "consent_withdrawn", consent))
     for referral in scope(user, ReferralOut).filter(case=case).select_related(
@@ -353,7 +329,7 @@ def inactive_cases(*, user: User, region: Region, today: datetime.date | None = 
         .filter(region=region, status=CaseStatus.OPEN)
         .annotate(last_contact_at=Subquery(last_contact))
         .filter(
-            Q(last_contact_at__lt=_start_of(cutoff)) | Q(last_contact_at__isnull=True, opened_on__lt=cutoff)
+            Q(last_contact_at__lt=start_of(cutoff)) | Q(last_contact_at__isnull=True, opened_on__lt=cutoff)
         )
         .select_related("young_person", "school", "lead")
         .order_by(F("last_contact_at").asc(nulls_first=True), "opened_on", "pk")

@@ -16,6 +16,7 @@ from brugwerk.access import Action, can, regions_where, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
 from brugwerk.cases.models import Appointment, CalendarFeed, Case, CaseStatus, PresenceDay
+from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
@@ -49,10 +50,6 @@ def plans_for_pool(*, user: User, region: Region) -> bool:
 def week_start(day: datetime.date) -> datetime.date:
     """The Monday of `day`'s ISO week."""
     return day - datetime.timedelta(days=day.weekday())
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass
@@ -125,8 +122,8 @@ def agenda_week(*, user: User, region: Region, monday: datetime.date, owners: li
     sunday = monday + datetime.timedelta(days=6)
     appointments = list(
         scope(user, Appointment)
-        .filter(region=region, brugfiguur__in=owners, starts_at__lt=_start_of(sunday + datetime.timedelta(days=1)))
-        .filter(ends_at__gt=_start_of(monday))
+        .filter(region=region, brugfiguur__in=owners, starts_at__lt=start_of(sunday + datetime.timedelta(days=1)))
+        .filter(ends_at__gt=start_of(monday))
         .select_related("school", "brugfiguur", "case__young_person")
         .order_by("starts_at", "pk")
     )

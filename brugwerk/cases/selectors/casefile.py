@@ -37,7 +37,8 @@ from brugwerk.cases.models import (
     YoungPerson,
     age_on,
 )
-from brugwerk.cases.selectors import TimelineItem, case_timeline, subtract_working_days
+from brugwerk.cases.selectors import TimelineItem, case_timeline
+from brugwerk.core.dates import subtract_working_days
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User

@@ -24,6 +24,7 @@ from brugwerk.cases.models import (
     Referral,
     ReferralStatus,
 )
+from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, ZoneMembership
 
@@ -31,14 +32,10 @@ from brugwerk.regions.models import Region, ZoneMembership
 RECENT_CONTACT_DAYS = 30
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _recent(today: datetime.date) -> dict[str, datetime.datetime]:
     return {
-        "occurred_at__gte": _start_of(today - datetime.timedelta(days=RECENT_CONTACT_DAYS)),
-        "occurred_at__lt": _start_of(today + datetime.timedelta(days=1)),
+        "occurred_at__gte": start_of(today - datetime.timedelta(days=RECENT_CONTACT_DAYS)),
+        "occurred_at__lt": start_of(today + datetime.timedelta(days=1)),
     }
 
 
@@ -277,7 +274,7 @@ def casework_figures(*, user: User, region: Region, today: datetime.date | None 
         all=Count("pk"), low_threshold=Count("pk", filter=Q(case__isnull=True))
     )
     referrals = Referral.objects.filter(region=region).aggregate(
-        this_year=Count("pk", filter=Q(received_at__gte=_start_of(year_start))),
+        this_year=Count("pk", filter=Q(received_at__gte=start_of(year_start))),
         waiting=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
     )
     return CaseworkFigures(

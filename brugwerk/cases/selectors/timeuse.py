@@ -3,31 +3,30 @@
 Every contact moment carries its duration, school and brugfiguur, with or without a case. They are
 summed in the database per (contact type, school, brugfiguur): one query, one row per group, never
 one per contact, and no record leaves this module.
+
+How much of a region's time a user may count is `brugwerk.cases.timescope`; the words of the
+contract are in `brugwerk.core.timeuse`.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from brugwerk.access import Action, scope
+from brugwerk.accounts.models import User
 from brugwerk.cases.models import ContactMoment, ContactType
+from brugwerk.cases.timescope import time_scope
+from brugwerk.core.dates import start_of
+from brugwerk.core.timeuse import Pillar, TimeScope, TimeSpent
 from brugwerk.regions.models import Region
-from brugwerk.timeuse.contract import Pillar, TimeScope, TimeSpent, time_scope
 
-if TYPE_CHECKING:
-    from brugwerk.accounts.models import User
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+# --- The time of contact moments ------------------------------------------------------------------
 
 
 def _countable(user: User, region: Region) -> QuerySet[ContactMoment] | None:
-    """The region's contacts whose time `user` may count (see `timeuse.contract.time_scope`).
+    """The region's contacts whose time `user` may count (see `cases.timescope.time_scope`).
 
     - The coordinator (POOL) counts what `scope()` gives them, which is every contact of the region,
       with a case or without one (the ContactMoment rule gives the coordinator all of them).
@@ -58,7 +57,7 @@ def time_spent(*, user: User, region: Region, start: datetime.date, end: datetim
     if contacts is None or start > end:
         return []
     rows = (
-        contacts.filter(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end + datetime.timedelta(days=1)))
+        contacts.filter(occurred_at__gte=start_of(start), occurred_at__lt=start_of(end + datetime.timedelta(days=1)))
         .order_by()
         .values("contact_type", "school_id", "brugfiguur_id")
         .annotate(minutes=Sum("duration_minutes"), activities=Count("pk"))

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
+from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
 from brugwerk.cases.models import (
     AgreedAction,
     Case,
@@ -28,18 +29,8 @@ from brugwerk.cases.models import (
     LifeDomain,
     YoungPerson,
 )
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    full_clean,
-    has_role_in,
-    locked,
-    require,
-    require_case_content_write,
-    require_text,
-    today,
-)
+from brugwerk.cases.services.checks import has_role_in, require_case_content_write
+from brugwerk.core.services import check_region, full_clean, locked, require_text, today
 from brugwerk.regions.models import Region
 
 YOUNG_PERSON_FIELDS = frozenset(

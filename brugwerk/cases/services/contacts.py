@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
-from brugwerk.audit.services import Actor, snapshot
+from brugwerk.access.checks import require
+from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
 from brugwerk.cases.models import (
     Case,
     CaseStatus,
@@ -25,17 +26,8 @@ from brugwerk.cases.models import (
     ReferralStatus,
     YoungPerson,
 )
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    full_clean,
-    is_brugfiguur_of,
-    raise_if,
-    require,
-    require_open,
-    today,
-)
+from brugwerk.cases.services.checks import is_brugfiguur_of, require_open
+from brugwerk.core.services import check_region, full_clean, raise_if, today
 from brugwerk.regions.models import Region, School
 
 # Registering a contact a few minutes ahead (clock differences between phone and server) is fine;

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
+from brugwerk.access.checks import require
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.audit.services import Actor, audit_create, record, snapshot
 from brugwerk.cases.models import SavedFilter
-from brugwerk.cases.services._common import audit_create, full_clean, locked, require, require_text
+from brugwerk.core.services import full_clean, locked, require_text
 from brugwerk.regions.models import Region
 
 # The parameters of the case search a saved filter may hold.

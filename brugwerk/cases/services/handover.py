@@ -16,8 +16,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
+from brugwerk.access.checks import require
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, record, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
 from brugwerk.cases.models import (
     CONSENT_AGE,
     SHAREABLE_FIELDS,
@@ -32,19 +33,9 @@ from brugwerk.cases.models import (
     ShareableField,
     age_on,
 )
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    full_clean,
-    locked,
-    raise_if,
-    require,
-    require_case_content_write,
-    require_text,
-    text,
-    today,
-)
+from brugwerk.cases.services.checks import require_case_content_write
 from brugwerk.cases.services.disclosure import fields_disclosed_by
+from brugwerk.core.services import full_clean, locked, raise_if, require_text, text, today
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 
 

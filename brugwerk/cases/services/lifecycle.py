@@ -14,22 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
+from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
 from brugwerk.cases.models import Case, CaseStatus, CaseTransfer, CloseReason, Referral, ReferralStatus
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    is_brugfiguur_of,
-    locked,
-    raise_if,
-    require,
-    require_open,
-    require_text,
-    today,
-)
+from brugwerk.cases.services.checks import is_brugfiguur_of, require_open
 from brugwerk.cases.services.contacts import build_contact
 from brugwerk.cases.services.sharing import end_case_shares
+from brugwerk.core.services import locked, raise_if, require_text, today
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import School
 

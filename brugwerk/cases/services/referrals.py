@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can, organisations_of, schools_of
+from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
 from brugwerk.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -28,20 +29,8 @@ from brugwerk.cases.models import (
     Urgency,
     YoungPerson,
 )
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    check_region,
-    check_regions,
-    full_clean,
-    is_brugfiguur_of,
-    locked,
-    raise_if,
-    require,
-    require_text,
-    text,
-    today,
-)
+from brugwerk.cases.services.checks import is_brugfiguur_of
+from brugwerk.core.services import check_region, check_regions, full_clean, locked, raise_if, require_text, text, today
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.regions.models import Region, School
 

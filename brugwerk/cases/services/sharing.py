@@ -14,19 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
+from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
 from brugwerk.cases.models import Case, CaseShare, CaseTransfer, ShareKind
-from brugwerk.cases.services._common import (
-    audit_create,
-    audit_update,
-    full_clean,
-    is_brugfiguur_of,
-    locked,
-    require,
-    require_open,
-    today,
-)
+from brugwerk.cases.services.checks import is_brugfiguur_of, require_open
+from brugwerk.core.services import full_clean, locked, today
 
 
 def case_share_grant(

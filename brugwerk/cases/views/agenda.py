@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,11 +30,11 @@ from brugwerk.cases.forms.agenda import AgendaNavigationForm, AppointmentForm, P
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, PresenceDay
 from brugwerk.cases.selectors import agenda as selectors
 from brugwerk.cases.services import agenda as services
+from brugwerk.core.http import refused_as_missing, region_or_404, require
+from brugwerk.core.pages import run_form
 from brugwerk.core.types import AuthenticatedHttpRequest, field_of
-from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
-from brugwerk.regions.views import region_or_404, require
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
@@ -84,20 +83,6 @@ def _owners_or_404(request: AuthenticatedHttpRequest, region: Region) -> tuple[l
 
 def _owner_from(value: Any, owners: list[User]) -> User | None:
     return next((o for o in owners if str(o.pk) == str(value or "")), None)
-
-
-def _save(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
-    """Run the service on a valid POST: its validation errors go on the form; a refusal of the
-    policy is a page that does not exist."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-    except PermissionDenied as error:
-        raise Http404 from error
-    return None
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -209,7 +194,7 @@ def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         owners=owners if pool else None,
         initial=initial,
     )
-    appointment = _save(
+    appointment = run_form(
         request,
         form,
         lambda: services.appointment_create(
@@ -240,7 +225,7 @@ def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         schools=school_choices(user=user, region=region),
         instance=appointment,
     )
-    saved = _save(
+    saved = run_form(
         request,
         form,
         lambda: services.appointment_update(
@@ -260,6 +245,7 @@ def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
+@refused_as_missing()
 def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
@@ -268,10 +254,7 @@ def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
     pool = selectors.plans_for_pool(user=user, region=region)
     if request.method == "POST":
-        try:
-            services.appointment_delete(actor=Actor.from_request(request), appointment=appointment)
-        except PermissionDenied as error:
-            raise Http404 from error
+        services.appointment_delete(actor=Actor.from_request(request), appointment=appointment)
         return _appointment_done(request, appointment, pool, _("The appointment was deleted."))
     start = timezone.localtime(appointment.starts_at)
     context = {
@@ -301,7 +284,7 @@ def presence_day_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         owners=owners if pool else None,
         initial=initial,
     )
-    day = _save(
+    day = run_form(
         request,
         form,
         lambda: services.presence_day_create(
@@ -343,7 +326,7 @@ def presence_day_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     form = PresenceDayEndForm(
         request.POST or None, presence_day=day, initial={"valid_until": day.valid_until or timezone.localdate()}
     )
-    saved = _save(
+    saved = run_form(
         request,
         form,
         lambda: services.presence_day_end(
@@ -360,14 +343,12 @@ def presence_day_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _render_form(request, form=form, title=title, cancel_url=back, submit_label=_("End presence day"))
 
 
+@refused_as_missing()
 def presence_day_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     day, pool = _presence_day_or_404(request, pk, Action.DELETE)
     back = agenda_url(None, day.brugfiguur_id if pool else None)
     if request.method == "POST":
-        try:
-            services.presence_day_delete(actor=Actor.from_request(request), presence_day=day)
-        except PermissionDenied as error:
-            raise Http404 from error
+        services.presence_day_delete(actor=Actor.from_request(request), presence_day=day)
         messages.success(request, _("The presence day was deleted."))
         return redirect(back)
     context = {"presence_day": day, "breadcrumbs": _crumbs(), "cancel_url": back}
@@ -377,6 +358,7 @@ def presence_day_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 # --- The calendar feed -------------------------------------------------------------------------------
 
 
+@refused_as_missing()
 def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The secret address of the user's own calendar feed, and the button to make or renew it."""
     user = request.user
@@ -393,8 +375,6 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Your calendar address was renewed. The old address no longer works."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except PermissionDenied as error:
-            raise Http404 from error
         return redirect("cases:calendar_feed")
     feed_url = request.build_absolute_uri(reverse("cases:calendar_feed_ics", args=[feed.token])) if feed else ""
     context = {

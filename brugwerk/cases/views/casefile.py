@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -50,10 +50,11 @@ from brugwerk.cases.selectors.casefile import (
     young_person_for_page,
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import refused_as_missing, require
+from brugwerk.core.pages import form_page
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.regions.forms import model_values
 from brugwerk.regions.selectors import municipalities_for, school_choices
-from brugwerk.regions.views import render_form, require, run_form
 from brugwerk.vocabularies.selectors import terms_in_use
 
 # The sections of the case file the edit pages return to.
@@ -107,15 +108,10 @@ def _edit_page(
     """Run the form through the service; on success back to the file's section with `done`. The
     selectors that gave the case and the record record the read, written when the form is shown
     (also again with errors)."""
-    try:
-        saved = run_form(request, form, save)
-    except PermissionDenied:
-        raise Http404 from None
-    if saved is not None:
-        messages.success(request, done)
-        return redirect(case_url(case.pk, anchor))
-    return render_form(
-        request, form=form, title=title, cancel_url=case_url(case.pk, anchor), breadcrumbs=_crumbs(case)
+    back = case_url(case.pk, anchor)
+    return form_page(
+        request, form=form, save=save, done=done, success_url=back, title=title, cancel_url=back,
+        breadcrumbs=_crumbs(case),
     )
 
 
@@ -316,13 +312,12 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 @require_POST
 def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(request.user, AgreedAction.objects.select_related("case"), Action.VIEW, pk=pk)
     try:
         services.action_complete(actor=Actor.from_request(request), action=action)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

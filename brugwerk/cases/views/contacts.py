@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -34,10 +34,10 @@ from brugwerk.cases.selectors.contacts import (
     young_people_without_open_case,
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
+from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.types import AuthenticatedHttpRequest, field_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
-from brugwerk.regions.views import region_or_404, require
 from brugwerk.vocabularies.selectors import terms_in_use
 
 CONTACTS_PER_PAGE = 25
@@ -62,6 +62,7 @@ def closed_case_page(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
 # --- A contact moment on a case -------------------------------------------------------------------
 
 
+@refused_as_missing()
 def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = case_for_page(user=user, pk=pk)
@@ -76,8 +77,6 @@ def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.contact_register(actor=Actor.from_request(request), case=case, **form.contact_values())
         except ValidationError as error:
             add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The contact moment was registered."))
             return redirect(case_url(case))
@@ -107,6 +106,7 @@ def _list_crumbs() -> list[tuple[str, str]]:
     return [(reverse("cases:low_threshold_list"), _("Contacts without a file"))]
 
 
+@refused_as_missing()
 def quick_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
@@ -121,8 +121,6 @@ def quick_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
             services.contact_register(actor=Actor.from_request(request), region=region, **form.contact_values())
         except ValidationError as error:
             add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The contact was registered."))
             return redirect("cases:low_threshold_list")
@@ -159,6 +157,7 @@ def _convert_choices(request: AuthenticatedHttpRequest, region: Region, first_na
     return contacts.filter(pk__in=recent)
 
 
+@refused_as_missing()
 def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
@@ -208,8 +207,6 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_contact_errors(form, error)
-            except PermissionDenied:
-                raise Http404 from None
             else:
                 count = len(data["contacts"])
                 messages.success(

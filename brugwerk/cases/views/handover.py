@@ -5,12 +5,11 @@ leaves the region. The services decide and audit; these pages collect input and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -33,11 +32,12 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import handover as selectors
 from brugwerk.cases.selectors import partner as partner_selectors
+from brugwerk.core.forms import add_service_errors
+from brugwerk.core.http import refused_as_missing, require
 from brugwerk.core.mail import base_url_of
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
-from brugwerk.regions.forms import add_service_errors
-from brugwerk.regions.views import render_form, require, run_form
 
 
 def case_url(case: Case) -> str:
@@ -46,14 +46,6 @@ def case_url(case: Case) -> str:
 
 def _crumbs(case: Case, label: str | None = None) -> list[tuple[str, str]]:
     return [(case_url(case), label or str(case.young_person))]
-
-
-def _run(request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
-    """`run_form`, with a refusal of the policy shown as the page not existing."""
-    try:
-        return run_form(request, form, save)
-    except PermissionDenied:
-        raise Http404 from None
 
 
 def _posted(request: AuthenticatedHttpRequest) -> Any:
@@ -75,7 +67,7 @@ def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {name: request.GET[name] for name in ("purpose", "organisation") if request.GET.get(name)}
     organisations = organisations_for(user=user, region=case.region)
     form = ConsentForm(_posted(request), organisations=organisations, initial=initial)
-    consent = _run(
+    consent = run_form(
         request,
         form,
         lambda: cases_services.consent_record(actor=Actor.from_request(request), case=case, **form.values()),
@@ -114,6 +106,7 @@ def _consent_intro(case: Case) -> str:
     return f"{intro} {hint % {'name': case.young_person.first_name, 'age': age}}"
 
 
+@refused_as_missing()
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     consent = selectors.consent_get(user=user, pk=pk, action=Action.CHANGE)
@@ -122,8 +115,6 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if request.method == "POST":
         try:
             cases_services.consent_withdraw(actor=Actor.from_request(request), consent=consent)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -149,6 +140,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 # --- Referrals out ------------------------------------------------------------------------------
 
 
+@refused_as_missing()
 def referral_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step one: choose the consent to refer under (skipped when there is one). Step two: the contact
     point, the question and what to share; what the consent does not cover cannot be chosen. Step
@@ -197,8 +189,6 @@ def referral_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                     _("The referral to %(organisation)s was sent.") % {"organisation": consent.organisation.name},
                 )
                 return redirect("cases:referral_out_detail", pk=referral.pk)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -252,6 +242,7 @@ def referral_out_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 # --- Leaving the region: the handover summary -----------------------------------------------------
 
 
+@refused_as_missing()
 def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose a standing consent for a handover summary; the summary holds only the fields it covers,
     as a printable page or a download. Every summary shown or downloaded is audited as an export."""
@@ -269,8 +260,6 @@ def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             summary = cases_services.case_handover_export(
                 actor=Actor.from_request(request), case=case, consent=consent
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as exc:
             add_service_errors(form, exc)
     context = {

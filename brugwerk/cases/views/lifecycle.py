@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
 from brugwerk.cases import services
-from brugwerk.cases.forms.contacts import add_contact_errors
+from brugwerk.cases.forms.contacts import SERVICE_FIELD_NAMES
 from brugwerk.cases.forms.lifecycle import AssignLeadForm, CloseForm, ReopenForm, ShareForm, TransferForm
 from brugwerk.cases.models import Case, CaseShare, CaseTransfer
 from brugwerk.cases.selectors.contacts import last_contact_type
@@ -32,8 +32,9 @@ from brugwerk.cases.selectors.lifecycle import (
     transfer_schools,
 )
 from brugwerk.cases.views.contacts import case_crumbs, case_url, closed_case_page
+from brugwerk.core.http import refused_as_missing, require
+from brugwerk.core.pages import run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.regions.views import require
 
 
 def _form_page(
@@ -50,18 +51,16 @@ def _form_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Run `save` (a service call) on a valid POST and go back to the case file with `done`; else
-    show the form, its errors included, and record that the page showed the case."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as error:
-            add_contact_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, done)
-            # A lead who handed the case over no longer sees it: to their cases, not to a 404.
-            return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
+    show the form, its errors included (the selector that gave the case recorded its read)."""
+
+    def saved() -> bool:
+        save()
+        return True
+
+    if run_form(request, form, saved, field_names=SERVICE_FIELD_NAMES):
+        messages.success(request, done)
+        # A lead who handed the case over no longer sees it: to their cases, not to a 404.
+        return redirect(case_url(case) if can(request.user, Action.VIEW, case) else reverse("cases:case_list"))
     context = {
         "case": case,
         "form": form,
@@ -197,6 +196,7 @@ def case_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ending a share: asked to confirm (GET, the case file links here), done on POST."""
     share = share_for_page(user=request.user, pk=pk)
@@ -206,8 +206,6 @@ def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             services.case_share_revoke(actor=Actor.from_request(request), share=share)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("The sharing was ended."))
         return redirect(case_url(case))

@@ -8,9 +8,9 @@ from django.urls import path
 
 from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases.selectors.overview import may_see_pool_caseload, pool_caseload
+from brugwerk.core.http import region_or_404, require
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool.models import PoolMember
-from brugwerk.regions.views import region_or_404, require
 
 
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -6,8 +6,8 @@ another organisation or region). Every read is audited."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,10 @@ from brugwerk.cases.forms.partner import FeedbackForm
 from brugwerk.cases.models import ReferralOutStatus
 from brugwerk.cases.selectors import handover as handover_selectors
 from brugwerk.cases.selectors import partner as selectors
+from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.mail import base_url_of
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.regions.views import region_or_404, render_form, require, run_form
 
 NEW = "new"
 ACKNOWLEDGED = "acknowledged"
@@ -77,13 +78,12 @@ def partner_referral(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(request, "cases/partner/referral.html", context)
 
 
+@refused_as_missing()
 @require_POST
 def partner_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
     try:
         cases_services.referral_out_acknowledge(actor=Actor.from_request(request), referral_out=record)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -94,19 +94,16 @@ def partner_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def partner_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
     form = FeedbackForm(request.POST if request.method == "POST" else None)
-    try:
-        feedback = run_form(
-            request,
-            form,
-            lambda: cases_services.referral_feedback_give(
-                actor=Actor.from_request(request),
-                referral_out=record,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            ),
-        )
-    except PermissionDenied:
-        raise Http404 from None
+    feedback = run_form(
+        request,
+        form,
+        lambda: cases_services.referral_feedback_give(
+            actor=Actor.from_request(request),
+            referral_out=record,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+    )
     if feedback is not None:
         notifications.feedback_given(feedback, base_url=base_url_of(request))
         messages.success(request, _("Thank you: your feedback was passed on to the brugfiguur."))

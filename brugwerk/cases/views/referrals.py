@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,15 +28,17 @@ from brugwerk.cases import services
 from brugwerk.cases.forms.referrals import AcceptForm, QueueForm, ReferralForm, RefuseForm, WaitingListFilterForm
 from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, LifeDomain, Referral, YoungPerson
 from brugwerk.cases.selectors import referrals as selectors
+from brugwerk.core.forms import add_service_errors
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
-from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices, zones_for
-from brugwerk.regions.views import region_or_404, render_page_or_fragment, require, run_form
 from brugwerk.vocabularies.selectors import terms_in_use
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
+from brugwerk.core.http import refused_as_missing
 
 REFERRALS_PER_PAGE = 50
 
@@ -70,6 +72,7 @@ def _identity_key(values: dict[str, Any]) -> str:
     return "|".join((*names, birth_date.isoformat() if birth_date else ""))
 
 
+@refused_as_missing()
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Refer a pupil. A brugfiguur or coordinator registering directly first sees the young people
     they may see who look the same, and confirms; a school contact or partner never sees them."""
@@ -96,8 +99,6 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not duplicates:
             try:
                 created = services.referral_create(actor=Actor.from_request(request), region=region, **values)
-            except PermissionDenied:
-                raise Http404 from None
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -252,10 +253,7 @@ def _decide(
         return redirect("cases:referral_detail", pk=referral.pk)
     forms = _decision_forms(request, referral, bound=which)
     form = getattr(forms, which)
-    try:
-        result = run_form(request, form, lambda: decide(referral, forms, Actor.from_request(request)))
-    except PermissionDenied:
-        raise Http404 from None
+    result = run_form(request, form, lambda: decide(referral, forms, Actor.from_request(request)))
     if result is not None:
         messages.success(request, done(result))
         return redirect("cases:referral_detail", pk=referral.pk)

@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,10 +22,11 @@ from brugwerk.cases.models import Case, SavedFilter
 from brugwerk.cases.selectors.search import case_search, saved_filters_of
 from brugwerk.cases.services import filters as filter_services
 from brugwerk.cases.services.filters import clean_query
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require, run_form
 
 CASES_PER_PAGE = 25
 SAVE_FORM_IDS = "saved_%s"  # the save form sits beside the search form: their ids must differ
@@ -89,12 +90,9 @@ def saved_filter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def save() -> SavedFilter:
         query = _search_form(request, form.cleaned_data, region).query()
-        try:
-            return filter_services.saved_filter_create(
-                actor=Actor.from_request(request), region=region, name=form.cleaned_data["name"], query=query
-            )
-        except PermissionDenied:
-            raise Http404 from None
+        return filter_services.saved_filter_create(
+            actor=Actor.from_request(request), region=region, name=form.cleaned_data["name"], query=query
+        )
 
     saved = run_form(request, form, save)
     if saved is not None:
@@ -109,6 +107,7 @@ def saved_filter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@refused_as_missing()
 @require_http_methods(["GET", "POST"])
 def saved_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(request.user, SavedFilter, Action.DELETE, pk=pk)
@@ -116,8 +115,6 @@ def saved_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     if request.method == "POST":
         try:
             filter_services.saved_filter_delete(actor=Actor.from_request(request), saved_filter=saved)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

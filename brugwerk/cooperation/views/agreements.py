@@ -25,10 +25,10 @@ from brugwerk.cooperation.forms import (
 from brugwerk.cooperation.models import CooperationAgreement
 from brugwerk.cooperation.selectors import SchoolAgreementRow
 from brugwerk.cooperation.services import AGREEMENT_FIELDS
-from brugwerk.cooperation.views._common import save_with
+from brugwerk.core.http import region_or_404, require
+from brugwerk.core.pages import run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import School
-from brugwerk.regions.views import region_or_404, require
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
@@ -119,7 +119,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         contacts = ContactPersonFormSet(request.POST, prefix="contacts")
     else:
         contacts = ContactPersonFormSet(initial=initial.get("contacts") or None, prefix="contacts")
-    saved = save_with(request, [form, contacts], lambda: services.cooperation_agreement_save(
+    saved = run_form(request, [form, contacts], lambda: services.cooperation_agreement_save(
         actor=Actor.from_request(request), school=school,
         values=form.values() | {"contacts": [c.cleaned_data for c in contacts.forms]},
     ))

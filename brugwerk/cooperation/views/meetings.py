@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,12 +26,13 @@ from brugwerk.cooperation.forms import (
     MeetingForm,
 )
 from brugwerk.cooperation.models import MeetingAction, MeetingAgreement, NetworkMeeting
-from brugwerk.cooperation.views._common import permitted, save_with
+from brugwerk.cooperation.views._common import permitted
+from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 
 MEETINGS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
@@ -135,7 +136,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, NetworkMeeting, region=region))
     form = _meeting_form(request, region, initial={"date": timezone.localdate(), "duration_minutes": 90})
-    meeting = save_with(request, [form], lambda: services.meeting_create(
+    meeting = run_form(request, form, lambda: services.meeting_create(
         actor=Actor.from_request(request), region=region, values=form.values(), **form.attendance()
     ))
     if meeting is not None:
@@ -149,7 +150,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def meeting_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _meeting_form(request, meeting.region, instance=meeting)
-    saved = save_with(request, [form], lambda: services.meeting_update(
+    saved = run_form(request, form, lambda: services.meeting_update(
         actor=Actor.from_request(request), meeting=meeting, values=form.values(), **form.attendance()
     ))
     if saved is not None:
@@ -174,6 +175,7 @@ def _confirm_delete(
     return render(request, "cooperation/confirm_delete.html", context)
 
 
+@refused_as_missing()
 def _delete(request: AuthenticatedHttpRequest, delete: Any) -> str:
     """Run the delete service on a POST; the error to show, if any."""
     if request.method != "POST":
@@ -182,8 +184,6 @@ def _delete(request: AuthenticatedHttpRequest, delete: Any) -> str:
         delete()
     except ValidationError as exc:
         return " ".join(exc.messages)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     return "deleted"
 
 
@@ -207,7 +207,7 @@ def meeting_agreement_create(request: AuthenticatedHttpRequest, pk: int) -> Http
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     require(can(request.user, Action.CREATE, MeetingAgreement(meeting=meeting)))
     form = MeetingAgreementForm(request.POST or None)
-    saved = save_with(request, [form], lambda: services.meeting_agreement_add(
+    saved = run_form(request, form, lambda: services.meeting_agreement_add(
         actor=Actor.from_request(request), meeting=meeting, text=form.cleaned_data["text"]
     ))
     if saved is not None:
@@ -223,7 +223,7 @@ def meeting_agreement_update(request: AuthenticatedHttpRequest, pk: int) -> Http
     agreement = selectors.meeting_agreement_get(user=request.user, pk=pk, action=Action.CHANGE)
     meeting = agreement.meeting
     form = MeetingAgreementForm(request.POST or None, initial={"text": agreement.text})
-    saved = save_with(request, [form], lambda: services.meeting_agreement_update(
+    saved = run_form(request, form, lambda: services.meeting_agreement_update(
         actor=Actor.from_request(request), agreement=agreement, text=form.cleaned_data["text"]
     ))
     if saved is not None:
@@ -265,7 +265,7 @@ def meeting_action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     form = MeetingActionForm(
         request.POST or None, owners=selectors.action_owner_choices(user=request.user, region=meeting.region)
     )
-    saved = save_with(request, [form], lambda: services.meeting_action_add(
+    saved = run_form(request, form, lambda: services.meeting_action_add(
         actor=Actor.from_request(request), meeting=meeting, **_action_values(form)
     ))
     if saved is not None:
@@ -287,7 +287,7 @@ def meeting_action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         initial={"description": action.description, "owner_user": action.owner_user_id,
                  "owner_label": action.owner_label, "due_date": action.due_date},
     )
-    saved = save_with(request, [form], lambda: services.meeting_action_update(
+    saved = run_form(request, form, lambda: services.meeting_action_update(
         actor=Actor.from_request(request), action=action, **_action_values(form)
     ))
     if saved is not None:
@@ -325,7 +325,7 @@ def meeting_action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.info(request, _("This action was already marked done."))
         return redirect(back)
     form = ActionDoneForm(request.POST or None)
-    saved = save_with(request, [form], lambda: services.meeting_action_done(
+    saved = run_form(request, form, lambda: services.meeting_action_done(
         actor=Actor.from_request(request), action=action, note=form.cleaned_data["note"]
     ))
     if saved is not None:
@@ -338,6 +338,7 @@ def meeting_action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return render(request, "cooperation/action_done.html", context)
 
 
+@refused_as_missing()
 def meeting_action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.CHANGE)
     back = _back_url(request, action)
@@ -346,8 +347,6 @@ def meeting_action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             services.meeting_action_reopen(actor=Actor.from_request(request), action=action)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             messages.success(request, _("The action is open again."))
         return redirect(back)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can, may
 from brugwerk.audit.services import Actor, record_view
 from brugwerk.cases.models import LifeDomain
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import SessionFilterForm, SessionForm
 from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme
-from brugwerk.learning.views import learning_nav, save_form
+from brugwerk.learning.views import learning_nav
 from brugwerk.regions.models import Region
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 from brugwerk.vocabularies.selectors import terms_in_use
 
 SESSIONS_PER_PAGE = 25
@@ -116,7 +117,7 @@ def session_create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse
     kind = KIND_OF_SLUG[kind]
     region = _pool_region(request)
     form = _session_form(request, region, kind, None)
-    session = save_form(
+    session = run_form(
         request,
         form,
         lambda: services.session_create(
@@ -157,7 +158,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def session_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _session_form(request, session.region, session.kind, session)
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.session_update(actor=Actor.from_request(request), session=session, values=form.values()),

@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import LifeDomain
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, render_page_or_fragment, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
 from brugwerk.learning.forms import (
@@ -25,14 +28,12 @@ from brugwerk.learning.forms import (
     SocialMapSearchForm,
 )
 from brugwerk.learning.models import LearningTheme, LibraryItem, SocialMapEntry
-from brugwerk.learning.views import learning_nav, save_form
+from brugwerk.learning.views import learning_nav
 from brugwerk.network.selectors import organisations_for
-from brugwerk.regions.forms import model_values
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for
-from brugwerk.regions.views import region_or_404, render_form, render_page_or_fragment, require
 from brugwerk.vocabularies.selectors import terms_in_use
-from brugwerk.vocabularies.views import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
 
 ITEMS_PER_PAGE = 25
 
@@ -79,7 +80,7 @@ def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, LibraryItem, region=region))
     form = LibraryItemForm(request.POST or None, themes=_theme_choices(request, region, None))
-    item = save_form(
+    item = run_form(
         request,
         form,
         lambda: services.library_item_create(
@@ -98,7 +99,7 @@ def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def library_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.library_item_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = LibraryItemForm(request.POST or None, instance=item, themes=_theme_choices(request, item.region, item))
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.library_item_update(actor=Actor.from_request(request), item=item, values=model_values(form)),
@@ -171,7 +172,7 @@ def social_map_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, SocialMapEntry, region=region))
     form = _entry_form(request, region)
-    entry = save_form(
+    entry = run_form(
         request,
         form,
         lambda: services.social_map_entry_create(
@@ -189,7 +190,7 @@ def social_map_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def social_map_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = selectors.social_map_entry_get(user=request.user, pk=pk, action=Action.CHANGE)
     form = _entry_form(request, entry.region, entry)
-    saved = save_form(
+    saved = run_form(
         request,
         form,
         lambda: services.social_map_entry_update(

@@ -1,4 +1,5 @@
-"""The pages of a region's editable list, once for every list: the list, adding an entry, changing one
+"""Generic pages (the public page kit other apps plug their list into, like Django's generic views)
+for a region's editable list, once for every list: the list, adding an entry, changing one
 (rename, reorder, take out of use) and, where a list offers it, giving a region without entries the
 default list. An app plugs its list in with a `VocabularyPages` and adds `pages.urls()` to its
 URLconf; the URL names (`<kind>_list`, `<kind>_create`, `<kind>_update`, `<kind>_defaults`) and paths
@@ -23,9 +24,10 @@ from django.views.decorators.http import require_POST
 
 from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor
-from brugwerk.regions.forms import model_values
+from brugwerk.core.forms import model_values
+from brugwerk.core.http import region_or_404, require
+from brugwerk.core.pages import render_form, run_form
 from brugwerk.regions.models import Region
-from brugwerk.regions.views import region_or_404, render_form, require, run_form
 from brugwerk.vocabularies import selectors, services
 from brugwerk.vocabularies.forms import term_form_class
 from brugwerk.vocabularies.models import RegionVocabulary
