@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "brugwerk.network",
     "brugwerk.pool",
     "brugwerk.cases",
+    "brugwerk.agenda",
     "brugwerk.expertise",
     "brugwerk.signals",
     "brugwerk.groups",

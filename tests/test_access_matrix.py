@@ -30,12 +30,11 @@ from brugwerk.access import Action, can, get_object_or_404, scope
 from brugwerk.access.rules import RULES
 from brugwerk.accounts.models import Membership, Role, RoleInvitation, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
-    CalendarFeed,
     Case,
     CaseShare,
     CaseTransfer,
@@ -45,7 +44,6 @@ from brugwerk.cases.models import (
     Goal,
     HelpQuestion,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from brugwerk.access import Action, can, scope
 from brugwerk.accounts.models import Membership, Role, User
+from brugwerk.agenda.models import Appointment, PresenceDay
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
     Case,
     CaseShare,
     CaseStatus,
@@ -23,7 +23,6 @@ from brugwerk.cases.models import (
     FamilyMember,
     Goal,
     HelpQuestion,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from brugwerk.access.policy import Action, Principal
 from brugwerk.accounts.models import CASE_CONTENT_ROLES, Membership, Role, RoleInvitation, User
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
 from brugwerk.audit.models import ACCOUNT_EVENTS, AuditEntry
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
-    CalendarFeed,
     Case,
     CaseShare,
     CaseStatus,
@@ -30,7 +29,6 @@ from brugwerk.cases.models import (
     Goal,
     HelpQuestion,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

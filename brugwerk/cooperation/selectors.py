@@ -14,7 +14,7 @@ from django.utils import timezone
 from brugwerk.access import Action, get_object_or_404, principal_of, scope
 from brugwerk.access.rules_cooperation import POOL, agreement_schools, meeting_notes_readable, sees_meetings
 from brugwerk.accounts.models import User
-from brugwerk.cases.models import PresenceDay
+from brugwerk.agenda.models import PresenceDay
 from brugwerk.cooperation.models import (
     CooperationAgreement,
     MeetingAction,

@@ -22,11 +22,10 @@ from django.db import connection, models
 from django.utils import timezone
 
 from brugwerk.accounts.models import Role, User
+from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
 from brugwerk.cases.models import (
     CONSENT_AGE,
     AgreedAction,
-    Appointment,
-    AppointmentKind,
     Case,
     CaseShare,
     CaseStatus,
@@ -46,7 +45,6 @@ from brugwerk.cases.models import (
     HelpQuestion,
     HelpQuestionStatus,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

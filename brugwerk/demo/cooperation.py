@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from brugwerk.accounts.models import Role, User
-from brugwerk.cases.models import PresenceDay, Weekday
+from brugwerk.agenda.models import PresenceDay, Weekday
 from brugwerk.cooperation.models import (
     CooperationAgreement,
     MeetingAction,

@@ -18,7 +18,7 @@ NOBODY: frozenset[str] = frozenset()
 MENU = [
     ("home:start", _("Start"), ALL, ALL),
     ("cases:case_list", _("Cases"), CASEWORKERS, CASEWORKERS),
-    ("cases:agenda", _("Agenda"), CASEWORKERS, frozenset({Role.BRUGFIGUUR})),
+    ("agenda:agenda", _("Agenda"), CASEWORKERS, frozenset({Role.BRUGFIGUUR})),
     ("cases:referral_list", _("Referrals"), REFERRERS, REFERRERS),
     ("cases:waiting_list", _("Waiting list"), CASEWORKERS, frozenset({Role.COORDINATOR})),
     ("cases:caseload", _("Caseload"), frozenset({Role.COORDINATOR}), frozenset({Role.COORDINATOR})),

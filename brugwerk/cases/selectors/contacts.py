@@ -4,6 +4,7 @@ contact they register most). Every read starts from `access.scope`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from brugwerk.access import scope
-from brugwerk.cases.models import CaseStatus, ContactMoment, LifeDomain, PresenceDay, YoungPerson
+from brugwerk.cases.models import CaseStatus, ContactMoment, LifeDomain, YoungPerson
 from brugwerk.cases.selectors import contacts_visible_to
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -42,6 +43,18 @@ def last_contact_type(*, user: Any, region: Region, with_case: bool) -> str:
     )
 
 
+# Where a user is at school on a given day, if an app knows (the agenda's presence days: AgendaConfig
+# registers its selector). Casework asks through this list so that it does not import the agenda,
+# which is built on casework. A finder takes (user=, region=, day=) and returns a school id or None.
+SchoolOfTheDay = Callable[..., int | None]
+_school_of_the_day: list[SchoolOfTheDay] = []
+
+
+def register_school_of_the_day(finder: SchoolOfTheDay) -> None:
+    if finder not in _school_of_the_day:
+        _school_of_the_day.append(finder)
+
+
 @dataclass(frozen=True)
 class SchoolChoices:
     served: list[School]  # the schools the user serves in the pool, first in the list
@@ -60,13 +73,9 @@ def contact_school_choices(*, user: Any, region: Region) -> SchoolChoices:
     )
     served = [school for school in schools if school.served]
     today = timezone.localdate()
-    present = (
-        scope(user, PresenceDay)
-        .filter(region=region, brugfiguur_id=user_id, weekday=today.weekday(), valid_from__lte=today)
-        .exclude(valid_until__lt=today)
-        .order_by("pk")
-        .values_list("school_id", flat=True)
-        .first()
+    present = next(
+        (school_id for finder in _school_of_the_day if (school_id := finder(user=user, region=region, day=today))),
+        None,
     )
     by_pk = {school.pk: school for school in schools}
     default = by_pk.get(present) if present else (served[0] if len(served) == 1 else None)

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action
 from brugwerk.accounts.models import User
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay, new_feed_token
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, record, snapshot
-from brugwerk.cases.models import Appointment, CalendarFeed, Case, PresenceDay
-from brugwerk.cases.models.personal import new_feed_token
+from brugwerk.cases.models import Case
 from brugwerk.cases.services._common import (
     audit_create,
     audit_update,

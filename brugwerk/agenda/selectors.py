@@ -1,4 +1,4 @@
-"""Reads of casework for the agenda pages: whose agenda a user may open, a week of presence days and
+"""Reads for the agenda pages: whose agenda a user may open, a week of presence days and
 appointments, the cases and schools to plan with, and the calendar feed behind a secret address.
 
 Every read starts from `access.scope`; a week runs a fixed number of queries however full it is."""
@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from brugwerk.access import Action, can, principal_of, scope
 from brugwerk.accounts.models import Membership, Role, User
-from brugwerk.cases.models import Appointment, CalendarFeed, Case, CaseStatus, PresenceDay
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
+from brugwerk.cases.models import Case, CaseStatus
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
@@ -165,6 +166,19 @@ def presence_rules(*, user: Any, region: Region, owners: list[User], today: date
 
 
 # --- Choices in the forms ----------------------------------------------------------------------------
+
+
+def school_of_the_day(*, user: Any, region: Region, day: datetime.date) -> int | None:
+    """The school where `user` has a presence day on `day` in `region` (the first planned), if any:
+    casework's contact forms offer it first (registered in AgendaConfig.ready)."""
+    return (
+        scope(user, PresenceDay)
+        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), weekday=day.weekday(), valid_from__lte=day)
+        .exclude(valid_until__lt=day)
+        .order_by("pk")
+        .values_list("school_id", flat=True)
+        .first()
+    )
 
 
 def appointment_case_choices(*, user: Any, region: Region, include: Any = None) -> QuerySet[Case]:
