@@ -168,17 +168,18 @@ def presence_rules(*, user: Any, region: Region, owners: list[User], today: date
 # --- Choices in the forms ----------------------------------------------------------------------------
 
 
-def school_of_the_day(*, user: Any, region: Region, day: datetime.date) -> int | None:
-    """The school where `user` has a presence day on `day` in `region` (the first planned), if any:
-    casework's contact forms offer it first (registered in AgendaConfig.ready)."""
-    return (
+def school_of_the_day(*, user: Any, region: Region, today: datetime.date) -> School | None:
+    """The school where `user` has a presence day `today` in `region` (the first planned), if any:
+    casework's contact forms offer it first (registered in AgendaConfig.ready). One query."""
+    presence = (
         scope(user, PresenceDay)
-        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), weekday=day.weekday(), valid_from__lte=day)
-        .exclude(valid_until__lt=day)
+        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), weekday=today.weekday(), valid_from__lte=today)
+        .exclude(valid_until__lt=today)
+        .select_related("school")
         .order_by("pk")
-        .values_list("school_id", flat=True)
         .first()
     )
+    return presence.school if presence is not None else None
 
 
 def appointment_case_choices(*, user: Any, region: Region, include: Any = None) -> QuerySet[Case]:

@@ -43,10 +43,10 @@ def last_contact_type(*, user: Any, region: Region, with_case: bool) -> str:
     )
 
 
-# Where a user is at school on a given day, if an app knows (the agenda's presence days: AgendaConfig
+# Where a user is at school today, if an app knows (the agenda's presence days: AgendaConfig
 # registers its selector). Casework asks through this list so that it does not import the agenda,
-# which is built on casework. A finder takes (user=, region=, day=) and returns a school id or None.
-SchoolOfTheDay = Callable[..., int | None]
+# which is built on casework. A finder takes (user=, region=, today=) and returns a School or None.
+SchoolOfTheDay = Callable[..., School | None]
 _school_of_the_day: list[SchoolOfTheDay] = []
 
 
@@ -74,11 +74,11 @@ def contact_school_choices(*, user: Any, region: Region) -> SchoolChoices:
     served = [school for school in schools if school.served]
     today = timezone.localdate()
     present = next(
-        (school_id for finder in _school_of_the_day if (school_id := finder(user=user, region=region, day=today))),
+        (school for finder in _school_of_the_day if (school := finder(user=user, region=region, today=today))),
         None,
     )
     by_pk = {school.pk: school for school in schools}
-    default = by_pk.get(present) if present else (served[0] if len(served) == 1 else None)
+    default = by_pk.get(present.pk) if present else (served[0] if len(served) == 1 else None)
     return SchoolChoices(served=served, others=[s for s in schools if not s.served], today=default)
 
 
