@@ -111,7 +111,7 @@ def main() -> None:
         ("school", "my referrals", url("cases:referral_list")),
         ("caw", "partner inbox", url("cases:partner_inbox")),
         ("caw", "partner referral", url("cases:partner_referral", referral_out.pk if referral_out else 0)),
-        ("bf-sofie", "agenda", url("cases:agenda")),
+        ("bf-sofie", "agenda", url("agenda:agenda")),
         ("bf-sofie", "low-threshold list", url("cases:low_threshold_list")),
         # Pillars 2 and 3, learning and time (issue 4)
         ("bf-sofie", "school-team activities", url("expertise:activity_list")),

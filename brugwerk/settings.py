@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "brugwerk.pool",
     "brugwerk.vocabularies",
     "brugwerk.cases",
+    "brugwerk.agenda",
     "brugwerk.expertise",
     "brugwerk.signals",
     "brugwerk.groups",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pool/", include("brugwerk.pool.urls")),
     path("audit/", include("brugwerk.audit.urls")),
     path("werk/", include("brugwerk.cases.urls")),
+    path("werk/agenda/", include("brugwerk.agenda.urls")),
     path("expertise/", include("brugwerk.expertise.urls")),
     path("signalen/", include("brugwerk.signals.urls")),
     path("groepen/", include("brugwerk.groups.urls")),

@@ -9,10 +9,9 @@ import factory
 from django.db import models
 from django.utils import timezone
 
+from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
-    AppointmentKind,
     Case,
     CaseShare,
     CaseTransfer,
@@ -27,7 +26,6 @@ from brugwerk.cases.models import (
     Goal,
     HelpQuestion,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

@@ -31,12 +31,11 @@ from brugwerk.access.registry import RULES
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, RoleInvitation, User
 from brugwerk.accounts.services import membership_grant, membership_revoke
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
-    CalendarFeed,
     Case,
     CaseShare,
     CaseTransfer,
@@ -46,7 +45,6 @@ from brugwerk.cases.models import (
     Goal,
     HelpQuestion,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

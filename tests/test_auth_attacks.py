@@ -24,8 +24,8 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.backends import unknown_login_label
 from brugwerk.accounts.models import Membership
 from brugwerk.accounts.redirects import safe_next
+from brugwerk.agenda.models import CalendarFeed
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.cases.models import CalendarFeed
 from tests import factories as f
 from tests import factories_cases as fc
 from tests.conftest import client_for
@@ -319,7 +319,7 @@ def test_the_login_page_and_the_pages_after_logging_in_are_not_stored(world, cli
 
 def test_the_calendar_feed_is_not_stored(world):
     feed = CalendarFeed.objects.create(user=world.brugfiguur)
-    response = Client().get(reverse("cases:calendar_feed_ics", args=[feed.token]))
+    response = Client().get(reverse("agenda:calendar_feed_ics", args=[feed.token]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     assert_not_stored(response)
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from brugwerk.access import Action, can, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
+from brugwerk.agenda.models import Appointment, PresenceDay
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
     Case,
     CaseShare,
     CaseStatus,
@@ -24,7 +24,6 @@ from brugwerk.cases.models import (
     FamilyMember,
     Goal,
     HelpQuestion,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

@@ -13,14 +13,7 @@ from django.utils import timezone
 
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor
-from brugwerk.cases.models import (
-    Case,
-    CaseStatus,
-    Consent,
-    ConsentGiver,
-    ConsentPurpose,
-    ReferralOut,
-)
+from brugwerk.cases.models import Case, CaseStatus, Consent, ConsentGiver, ConsentPurpose, ReferralOut
 from brugwerk.cases.services import case_handover_export, consent_record, consent_withdraw, referral_out_send
 from tests import factories as f
 from tests import factories_cases as fc

@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from brugwerk.agenda.models import Appointment
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.cases.models import (
-    Appointment,
     Case,
     CaseShare,
     CaseStatus,
@@ -70,8 +70,8 @@ PAGES: dict[str, tuple[Callable[[dict], str], type | None]] = {
     "case_share_revoke": (record_page("case_share_revoke", CaseShare), None),
     "case_close": (case_page("case_close"), None),
     "referral_detail": (record_page("referral_detail", Referral), Referral),
-    "appointment_update": (record_page("appointment_update", Appointment), None),
-    "appointment_create_for_the_case": (lambda r: reverse("cases:appointment_create") + f"?case={r[Case].pk}", None),
+    "appointment_update": (lambda r: reverse("agenda:appointment_update", args=[r[Appointment].pk]), None),
+    "appointment_create_for_the_case": (lambda r: reverse("agenda:appointment_create") + f"?case={r[Case].pk}", None),
 }
 
 

@@ -12,15 +12,7 @@ from django.utils import timezone
 
 from brugwerk.access.roles import Role
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.cases.models import (
-    Case,
-    Goal,
-    Referral,
-    ReferralSource,
-    ReferralStatus,
-    Urgency,
-    YoungPerson,
-)
+from brugwerk.cases.models import Case, Goal, Referral, ReferralSource, ReferralStatus, Urgency, YoungPerson
 from tests import factories as f
 from tests import factories_cases as fc
 from tests.conftest import client_for

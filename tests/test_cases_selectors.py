@@ -14,15 +14,7 @@ from django.utils import timezone
 
 from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.cases.models import (
-    Case,
-    CaseStatus,
-    Consent,
-    ContactType,
-    ReferralOutStatus,
-    ReferralStatus,
-    Urgency,
-)
+from brugwerk.cases.models import Case, CaseStatus, Consent, ContactType, ReferralOutStatus, ReferralStatus, Urgency
 from brugwerk.cases.selectors import (
     case_file_get,
     case_timeline,

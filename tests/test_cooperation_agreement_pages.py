@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from brugwerk.agenda.models import PresenceDay
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.cases.models import PresenceDay
 from brugwerk.cooperation.models import CooperationAgreement, ReferralChannel
 from brugwerk.pool.models import PoolMember
 from tests import factories as f

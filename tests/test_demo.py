@@ -20,15 +20,7 @@ from brugwerk.demo import flanders, w13
 from brugwerk.demo.build import DEFAULT_PASSWORD, specs_for
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
 from brugwerk.pool.models import PoolMember
-from brugwerk.regions.models import (
-    EducationForm,
-    Municipality,
-    Region,
-    School,
-    SchoolNetwork,
-    Zone,
-    ZoneMembership,
-)
+from brugwerk.regions.models import EducationForm, Municipality, Region, School, SchoolNetwork, Zone, ZoneMembership
 
 W13_MUNICIPALITIES = {
     "Anzegem",

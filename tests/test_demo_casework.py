@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
+from brugwerk.agenda.models import Appointment, PresenceDay
 from brugwerk.cases.models import (
     CONSENT_AGE,
     SHAREABLE_FIELDS,
     AgreedAction,
-    Appointment,
     Case,
     CaseShare,
     CaseStatus,
@@ -25,7 +25,6 @@ from brugwerk.cases.models import (
     FamilyMember,
     Goal,
     HelpQuestion,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

@@ -65,7 +65,7 @@ NOT_WALKED = {
     "accounts:password_set": "opened from a one-time link in an e-mail",
     "accounts:otp_verify": "the second login step, for accounts with a TOTP device (the demo's have none)",
     "accounts:user_otp_reset": "for accounts with a TOTP device (the demo's have none)",
-    "cases:calendar_feed_ics": "read by calendar apps from its secret address, not linked",
+    "agenda:calendar_feed_ics": "read by calendar apps from its secret address, not linked",
     "expertise:my_school": "only redirects (to the school contact's school summary)",
     "expertise:topic_defaults": "only redirects (after giving a region without topics the default list)",
     # Linked from the pages of some records only (a shared case, a saved filter, a case with a

@@ -35,12 +35,11 @@ from brugwerk.access import Action, scope
 from brugwerk.access.registry import RULES
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record, record_view
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
-    CalendarFeed,
     Case,
     CaseShare,
     Consent,
@@ -49,7 +48,6 @@ from brugwerk.cases.models import (
     FamilyMember,
     Goal,
     HelpQuestion,
-    PresenceDay,
     Referral,
     ReferralOut,
     SavedFilter,
@@ -432,10 +430,10 @@ RECORD_URLS: list[tuple[str, Callable[[Side], dict[str, Any]]]] = [
     ("cases:partner_acknowledge", lambda a: {"pk": a[ReferralOut].pk}),
     ("cases:partner_feedback", lambda a: {"pk": a[ReferralOut].pk}),
     ("cases:saved_filter_delete", lambda a: {"pk": a[SavedFilter].pk}),
-    ("cases:appointment_update", lambda a: {"pk": a[Appointment].pk}),
-    ("cases:appointment_delete", lambda a: {"pk": a[Appointment].pk}),
-    ("cases:presence_day_end", lambda a: {"pk": a[PresenceDay].pk}),
-    ("cases:presence_day_delete", lambda a: {"pk": a[PresenceDay].pk}),
+    ("agenda:appointment_update", lambda a: {"pk": a[Appointment].pk}),
+    ("agenda:appointment_delete", lambda a: {"pk": a[Appointment].pk}),
+    ("agenda:presence_day_end", lambda a: {"pk": a[PresenceDay].pk}),
+    ("agenda:presence_day_delete", lambda a: {"pk": a[PresenceDay].pk}),
     *[entry for module in tests.records.modules() for entry in getattr(module, "RECORD_URLS", [])],
 ]
 
@@ -464,14 +462,14 @@ LIST_URLS: list[tuple[str, Callable[[Side], str]]] = [
     ("cases:triage_list", lambda a: ""),
     ("cases:waiting_list", lambda a: f"?school={a[School].pk}&zone={a[Zone].pk}"),
     ("cases:partner_inbox", lambda a: ""),
-    ("cases:agenda", lambda a: ""),
-    ("cases:agenda", lambda a: f"?brugfiguur={a.subject.pk}"),
-    ("cases:appointment_create", lambda a: f"?case={a[Case].pk}"),
+    ("agenda:agenda", lambda a: ""),
+    ("agenda:agenda", lambda a: f"?brugfiguur={a.subject.pk}"),
+    ("agenda:appointment_create", lambda a: f"?case={a[Case].pk}"),
     ("cases:low_threshold_list", lambda a: ""),
     ("cases:low_threshold_convert", lambda a: "?first_name=Test"),
     ("cases:quick_contact", lambda a: ""),
     ("cases:referral_create", lambda a: ""),
-    ("cases:calendar_feed", lambda a: ""),
+    ("agenda:calendar_feed", lambda a: ""),
     ("timeuse:overview", lambda a: ""),
     ("timeuse:export", lambda a: ""),
     *[entry for module in tests.records.modules() for entry in getattr(module, "LIST_URLS", [])],

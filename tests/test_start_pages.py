@@ -12,11 +12,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brugwerk.access.roles import Role
+from brugwerk.agenda.models import Appointment
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import Actor, record
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
     Case,
     CaseStatus,
     Consent,
@@ -471,7 +471,7 @@ def test_school_contact_sees_the_presence_days_at_their_school(world):
     assert school.presence == [tuesday]
     assert "Tuesday" in content and "Thursday" not in content and "Friday" not in content
     entry = AuditEntry.objects.get(event=AuditEvent.VIEW, actor=world.schoolcontact,
-                                   subject_type="cases.presenceday")
+                                   subject_type="agenda.presenceday")
     assert entry.changes["shown"] == [tuesday.pk]
     if (url := _url("cases:referral_create")) is not None:
         assert f'href="{url}"' in content

@@ -12,14 +12,7 @@ from django.db.models import Q
 from brugwerk.access.permissions import Permission
 from brugwerk.access.policy import Action, Principal, set_principal_loader
 from brugwerk.access.registry import register, register_permission
-from brugwerk.access.roles import (
-    ALL_ROLES,
-    COORDINATOR_ROLE,
-    MANAGERS,
-    ROLE_GRANTERS,
-    ROLES_WITH_PERSONAL_DATA,
-    Role,
-)
+from brugwerk.access.roles import ALL_ROLES, COORDINATOR_ROLE, MANAGERS, ROLE_GRANTERS, ROLES_WITH_PERSONAL_DATA, Role
 from brugwerk.access.rules import Rule
 from brugwerk.accounts.models import Membership, RoleInvitation, User
 

@@ -63,6 +63,16 @@ def subject_kinds() -> list[tuple[str, str]]:
     return sorted(kinds, key=lambda kind: kind[1].lower())
 
 
+def subject_labels(kind: str) -> list[str]:
+    """The `app.model` labels that entries of record kind `kind` carry: its label, and those it had
+    before its model moved to another app (the model's `former_labels`; entries are never rewritten)."""
+    try:
+        model = apps.get_model(kind)
+    except (LookupError, ValueError):
+        return [kind]
+    return [kind, *getattr(model, "former_labels", ())]
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     who: str = ""
@@ -92,7 +102,7 @@ def audit_entries_for(
     if f.event:
         qs = qs.filter(event=f.event)
     if f.subject_type:
-        qs = qs.filter(subject_type=f.subject_type)
+        qs = qs.filter(subject_type__in=subject_labels(f.subject_type))
     if f.subject_id:
         qs = qs.filter(subject_id=f.subject_id)
     if f.date_from:

@@ -1,4 +1,4 @@
-from brugwerk.cases.views import agenda, casefile, contacts, handover, lifecycle, overview, partner, referrals, search
+from brugwerk.cases.views import casefile, contacts, handover, lifecycle, overview, partner, referrals, search
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,5 @@ urlpatterns = [
     *handover.urlpatterns,
     *partner.urlpatterns,
     *search.urlpatterns,
-    *agenda.urlpatterns,
     *overview.urlpatterns,
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from brugwerk.access import Action, get_object_or_404, may, scope, where
 from brugwerk.accounts.models import User
-from brugwerk.cases.models import PresenceDay
+from brugwerk.agenda.models import PresenceDay
 from brugwerk.cases.timescope import countable
 from brugwerk.cooperation.models import (
     CooperationAgreement,

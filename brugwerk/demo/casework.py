@@ -23,11 +23,10 @@ from django.utils import timezone
 
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
+from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
 from brugwerk.cases.models import (
     CONSENT_AGE,
     AgreedAction,
-    Appointment,
-    AppointmentKind,
     Case,
     CaseShare,
     CaseStatus,
@@ -47,7 +46,6 @@ from brugwerk.cases.models import (
     HelpQuestion,
     HelpQuestionStatus,
     LifeDomain,
-    PresenceDay,
     Referral,
     ReferralFeedback,
     ReferralOut,

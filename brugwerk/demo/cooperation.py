@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
-from brugwerk.cases.models import PresenceDay, Weekday
+from brugwerk.agenda.models import PresenceDay, Weekday
 from brugwerk.cooperation.models import (
     CooperationAgreement,
     MeetingAction,

@@ -20,14 +20,7 @@ from django.utils.text import slugify
 from brugwerk.access.roles import Role
 from brugwerk.demo import names
 from brugwerk.demo.contacts import NetworkWriter
-from brugwerk.demo.spec import (
-    LoginSpec,
-    MunicipalitySpec,
-    PoolMemberSpec,
-    RegionSpec,
-    SchoolSpec,
-    ZoneMembershipSpec,
-)
+from brugwerk.demo.spec import LoginSpec, MunicipalitySpec, PoolMemberSpec, RegionSpec, SchoolSpec, ZoneMembershipSpec
 from brugwerk.network.models import PartnerType
 from brugwerk.regions.models import EducationForm as F
 from brugwerk.regions.models import SchoolNetwork as N

@@ -17,13 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.cases.models import LifeDomain
 from brugwerk.cases.selectors.contacts import SchoolChoices
-from brugwerk.core.forms import (
-    CheckboxCards,
-    ChoiceCards,
-    DateInput,
-    ModelChoiceField,
-    ModelMultipleChoiceField,
-)
+from brugwerk.core.forms import CheckboxCards, ChoiceCards, DateInput, ModelChoiceField, ModelMultipleChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.expertise.models import (
     MAX_MINUTES,

@@ -20,11 +20,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, can, may
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
-from brugwerk.expertise.models import (
-    ExpertiseTopic,
-    ParticipantFunction,
-    SchoolTeamActivity,
-)
+from brugwerk.expertise.models import ExpertiseTopic, ParticipantFunction, SchoolTeamActivity
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region
 

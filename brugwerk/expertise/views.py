@@ -25,17 +25,12 @@ from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or
 from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.expertise import selectors, services
-from brugwerk.expertise.forms import (
-    ActivityFilterForm,
-    ActivityForm,
-    EvaluationForm,
-    school_year_start,
-)
+from brugwerk.expertise.forms import ActivityFilterForm, ActivityForm, EvaluationForm, school_year_start
 from brugwerk.expertise.models import ExpertiseTopic, SchoolTeamActivity, school_year_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import own_school_of, school_get
-from brugwerk.vocabularies.selectors import terms_for, terms_in_use
 from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.selectors import terms_for, terms_in_use
 
 ACTIVITIES_PER_PAGE = 25
 

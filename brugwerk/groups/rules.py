@@ -20,13 +20,7 @@ from brugwerk.access.registry import register_permission, register_rules
 from brugwerk.access.roles import BRUGFIGUUR_ROLE, CASE_CREATORS, COORDINATOR_ROLE, FIGURES_ROLES, POOL, Role
 from brugwerk.access.rules import NOTHING, ConditionRule, in_regions, per_region, role_create
 from brugwerk.cases.rules import CaseTeam
-from brugwerk.groups.models import (
-    AnonymousAttendance,
-    GroupAttendance,
-    GroupOffering,
-    GroupParticipant,
-    GroupSession,
-)
+from brugwerk.groups.models import AnonymousAttendance, GroupAttendance, GroupOffering, GroupParticipant, GroupSession
 
 Organisers = GroupOffering.organisers.through
 Partners = GroupOffering.partners.through

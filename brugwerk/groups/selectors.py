@@ -21,9 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import (
-    Case as CaseWhen,
-)
+from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
     Exists,

@@ -13,7 +13,7 @@ from brugwerk.accounts.selectors import current_region, regions_of, roles_in
 MENU = [
     ("home:start", _("Start"), "home.view_start"),
     ("cases:case_list", _("Cases"), "cases.view_cases"),
-    ("cases:agenda", _("Agenda"), "cases.view_agenda"),
+    ("agenda:agenda", _("Agenda"), "agenda.view_agenda"),
     ("cases:referral_list", _("Referrals"), "cases.view_referrals"),
     ("cases:waiting_list", _("Waiting list"), "cases.view_waiting_list"),
     ("cases:caseload", _("Caseload"), "cases.view_caseload"),

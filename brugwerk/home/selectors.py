@@ -19,18 +19,17 @@ from brugwerk.access import Action, organisations_of, schools_of, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
+from brugwerk.agenda.models import Appointment, PresenceDay
 from brugwerk.audit.models import AuditEntry
 from brugwerk.audit.selectors import audit_page_visible, recent_account_trouble
 from brugwerk.cases.models import (
     AgreedAction,
-    Appointment,
     Case,
     CaseShare,
     CaseStatus,
     ContactMoment,
     Goal,
     GoalStatus,
-    PresenceDay,
     Referral,
     ReferralOut,
     ReferralOutStatus,

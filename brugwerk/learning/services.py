@@ -23,13 +23,7 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, diff, record, snapshot
-from brugwerk.learning.models import (
-    LearningKind,
-    LearningSession,
-    LearningTheme,
-    LibraryItem,
-    SocialMapEntry,
-)
+from brugwerk.learning.models import LearningKind, LearningSession, LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.regions.models import Region, School
 from brugwerk.regions.services import directory_create, directory_update
 

@@ -17,12 +17,7 @@ from brugwerk.core.http import region_or_404, render_page_or_fragment, require
 from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network import selectors, services
-from brugwerk.network.forms import (
-    ContactFinderForm,
-    ContactPointForm,
-    OrganisationForm,
-    OrganisationSearchForm,
-)
+from brugwerk.network.forms import ContactFinderForm, ContactPointForm, OrganisationForm, OrganisationSearchForm
 from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.regions.selectors import municipalities_for, own_school_of, school_choices, zones_for
 

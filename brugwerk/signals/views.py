@@ -46,8 +46,8 @@ from brugwerk.signals.models import (
     SignalStatusChange,
     SignalTheme,
 )
-from brugwerk.vocabularies.selectors import terms_for, terms_in_use
 from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.selectors import terms_for, terms_in_use
 
 SIGNALS_PER_PAGE = 25
 

@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     # permission                              brugfiguur coordinator schoolcontact partner beleid beheerder
     "home.view_start":                         ("M",      "M",        "M",          "M",    "M",   "M"),
     "cases.view_cases":                        ("M",      "M",        "—",          "—",    "—",   "—"),
-    "cases.view_agenda":                       ("M",      "Y",        "—",          "—",    "—",   "—"),
+    "agenda.view_agenda":                       ("M",      "Y",        "—",          "—",    "—",   "—"),
     "cases.view_referrals":                    ("M",      "M",        "M",          "M",    "—",   "—"),
     "cases.view_waiting_list":                 ("Y",      "M",        "—",          "—",    "—",   "—"),
     "cases.triage_referrals":                  ("Y",      "Y",        "—",          "—",    "—",   "—"),
@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "cases.view_low_threshold_contacts":       ("Y",      "—",        "—",          "—",    "—",   "—"),
     "cases.record_contacts":                   ("Y",      "—",        "—",          "—",    "—",   "—"),
     "cases.guide_cases":                       ("Y",      "—",        "—",          "—",    "—",   "—"),
-    "cases.keep_calendar_feed":                ("Y",      "—",        "—",          "—",    "—",   "—"),
+    "agenda.keep_calendar_feed":                ("Y",      "—",        "—",          "—",    "—",   "—"),
     "cases.view_partner_inbox":                ("—",      "—",        "—",          "M",    "—",   "—"),
     "timeuse.view_overview":                   ("Y",      "Y",        "—",          "—",    "M",   "—"),
     "expertise.list_activities":               ("Y",      "Y",        "Y",          "—",    "—",   "—"),
@@ -175,7 +175,7 @@ REFERRERS = {"coordinator", "brugfiguur", "schoolcontact", "partner"}
 MENU_BEFORE = {
     "home:start": (ALL, ALL),
     "cases:case_list": (CASEWORKERS, CASEWORKERS),
-    "cases:agenda": (CASEWORKERS, {"brugfiguur"}),
+    "agenda:agenda": (CASEWORKERS, {"brugfiguur"}),
     "cases:referral_list": (REFERRERS, REFERRERS),
     "cases:waiting_list": (CASEWORKERS, {"coordinator"}),
     "cases:caseload": ({"coordinator"}, {"coordinator"}),

@@ -14,14 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from brugwerk.cases.models import (
-    CONSENT_AGE,
-    Consent,
-    ConsentGiver,
-    ConsentMethod,
-    ConsentPurpose,
-    ShareableField,
-)
+from brugwerk.cases.models import CONSENT_AGE, Consent, ConsentGiver, ConsentMethod, ConsentPurpose, ShareableField
 from brugwerk.core.forms import DateInput, ModelChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.network.models import ContactPoint, PartnerOrganisation

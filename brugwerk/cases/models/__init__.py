@@ -1,7 +1,7 @@
 """Casework: referrals in (aanmeldingen), the case file of a young person (trajectory, help questions
 per life domain, goals, agreed actions, family), contact moments (also low-threshold ones without a
 file), consent per recipient and purpose, referrals out to partners with their feedback, sharing
-within the pool, transfers between schools, and the brugfiguur's agenda.
+within the pool, and transfers between schools. The brugfiguur's agenda is `brugwerk.agenda`.
 
 Every record reaches exactly one region (directly or through its case); who may see or change what
 is decided by `brugwerk.access` (see docs/access.md), and every write goes through `cases.services`.
@@ -26,16 +26,8 @@ from brugwerk.cases.models.casefile import (
     ShareKind,
     YoungPerson,
 )
-from brugwerk.cases.models.contacts import (
-    Appointment,
-    AppointmentKind,
-    ContactMoment,
-    ContactType,
-    ContactWith,
-    PresenceDay,
-    Weekday,
-)
-from brugwerk.cases.models.personal import CalendarFeed, SavedFilter
+from brugwerk.cases.models.contacts import ContactMoment, ContactType, ContactWith
+from brugwerk.cases.models.personal import SavedFilter
 from brugwerk.cases.models.referrals import (
     CONSENT_AGE,
     OPEN_REFERRAL_STATUSES,
@@ -62,9 +54,6 @@ __all__ = [
     "OPEN_REFERRAL_STATUSES",
     "SHAREABLE_FIELDS",
     "AgreedAction",
-    "Appointment",
-    "CalendarFeed",
-    "AppointmentKind",
     "Case",
     "CaseShare",
     "CaseShareQuerySet",
@@ -85,7 +74,6 @@ __all__ = [
     "HelpQuestion",
     "HelpQuestionStatus",
     "LifeDomain",
-    "PresenceDay",
     "Referral",
     "ReferralFeedback",
     "ReferralOut",
@@ -97,7 +85,6 @@ __all__ = [
     "ShareKind",
     "ShareableField",
     "Urgency",
-    "Weekday",
     "YoungPerson",
     "age_on",
 ]

@@ -1,17 +1,10 @@
-"""What a user keeps for themselves in casework: saved search filters and the secret address of
-their iCalendar feed. Neither holds case content."""
+"""What a user keeps for themselves in casework: saved search filters. They hold no case content."""
 
 from __future__ import annotations
-
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class SavedFilter(models.Model):
@@ -40,22 +33,3 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CalendarFeed(models.Model):
-    """The secret address under which a calendar app reads a brugfiguur's own appointments (no
-    personal data in it). Making a new one replaces the old address."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
-    )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-
-    def __str__(self) -> str:
-        return str(self.user)

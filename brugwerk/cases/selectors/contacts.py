@@ -4,6 +4,7 @@ contact they register most). Every read starts from `access.scope`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from brugwerk.access import scope
-from brugwerk.cases.models import CaseStatus, ContactMoment, PresenceDay, YoungPerson
+from brugwerk.cases.models import CaseStatus, ContactMoment, YoungPerson
 from brugwerk.cases.selectors import contacts_visible_to
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -45,6 +46,18 @@ def last_contact_type(*, user: User, region: Region, with_case: bool) -> str:
     )
 
 
+# Where a user is at school today, if an app knows (the agenda's presence days: AgendaConfig
+# registers its selector). Casework asks through this list so that it does not import the agenda,
+# which is built on casework. A finder takes (user=, region=, today=) and returns a School or None.
+SchoolOfTheDay = Callable[..., School | None]
+_school_of_the_day: list[SchoolOfTheDay] = []
+
+
+def register_school_of_the_day(finder: SchoolOfTheDay) -> None:
+    if finder not in _school_of_the_day:
+        _school_of_the_day.append(finder)
+
+
 @dataclass(frozen=True)
 class SchoolChoices:
     served: list[School]  # the schools the user serves in the pool, first in the list
@@ -63,16 +76,12 @@ def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:
     )
     served = [school for school in schools if school.served]
     today = timezone.localdate()
-    present = (
-        scope(user, PresenceDay)
-        .filter(region=region, brugfiguur_id=user_id, weekday=today.weekday(), valid_from__lte=today)
-        .exclude(valid_until__lt=today)
-        .order_by("pk")
-        .values_list("school_id", flat=True)
-        .first()
+    present = next(
+        (school for finder in _school_of_the_day if (school := finder(user=user, region=region, today=today))),
+        None,
     )
     by_pk = {school.pk: school for school in schools}
-    default = by_pk.get(present) if present else (served[0] if len(served) == 1 else None)
+    default = by_pk.get(present.pk) if present else (served[0] if len(served) == 1 else None)
     return SchoolChoices(served=served, others=[s for s in schools if not s.served], today=default)
 
 

@@ -16,14 +16,7 @@ from django.utils import timezone
 
 from brugwerk.access import may, scope
 from brugwerk.accounts.models import User
-from brugwerk.cases.models import (
-    OPEN_REFERRAL_STATUSES,
-    Case,
-    CaseStatus,
-    ContactMoment,
-    Referral,
-    ReferralStatus,
-)
+from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, CaseStatus, ContactMoment, Referral, ReferralStatus
 from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, ZoneMembership

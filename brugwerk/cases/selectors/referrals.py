@@ -15,14 +15,7 @@ from django.utils import timezone
 from brugwerk.access import Action, can, organisations_of, schools_of, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
-from brugwerk.cases.models import (
-    OPEN_REFERRAL_STATUSES,
-    Case,
-    CaseStatus,
-    Referral,
-    Urgency,
-    YoungPerson,
-)
+from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, CaseStatus, Referral, Urgency, YoungPerson
 from brugwerk.cases.selectors import ReferralStatusRow, WaitingItem, possible_duplicates, referrals_of_referrer
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember

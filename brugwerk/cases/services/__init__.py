@@ -4,16 +4,8 @@ messages, per field where there is one); writes; and records the audit entry in 
 transaction. Modules: referrals (in, and triage), casefile (young person, family, help questions,
 goals, actions, life domains), contacts, lifecycle (lead, transfer, close, reopen), sharing,
 handover (consent, referrals out, feedback, handover summary; `disclosure` finds a case's data in
-the free text a partner reads), agenda."""
+the free text a partner reads). The agenda's services are `brugwerk.agenda.services`."""
 
-from brugwerk.cases.services.agenda import (
-    appointment_create,
-    appointment_delete,
-    appointment_update,
-    presence_day_create,
-    presence_day_delete,
-    presence_day_end,
-)
 from brugwerk.cases.services.casefile import (
     action_add,
     action_complete,
@@ -51,9 +43,6 @@ __all__ = [
     "ReferralCreated",
     "action_add",
     "action_complete",
-    "appointment_create",
-    "appointment_delete",
-    "appointment_update",
     "build_snapshot",
     "case_assign_lead",
     "case_close",
@@ -73,9 +62,6 @@ __all__ = [
     "help_question_add",
     "help_question_update",
     "low_threshold_convert_to_case",
-    "presence_day_create",
-    "presence_day_delete",
-    "presence_day_end",
     "referral_accept",
     "referral_create",
     "referral_feedback_give",

@@ -32,15 +32,7 @@ from brugwerk.cases.forms.casefile import (
     HelpQuestionForm,
     YoungPersonForm,
 )
-from brugwerk.cases.models import (
-    AgreedAction,
-    Case,
-    CaseShare,
-    FamilyMember,
-    Goal,
-    HelpQuestion,
-    LifeDomain,
-)
+from brugwerk.cases.models import AgreedAction, Case, CaseShare, FamilyMember, Goal, HelpQuestion, LifeDomain
 from brugwerk.cases.selectors import case_file_get
 from brugwerk.cases.selectors.casefile import (
     case_file,

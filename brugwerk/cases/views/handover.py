@@ -21,15 +21,7 @@ from brugwerk.audit.services import Actor
 from brugwerk.cases import notifications
 from brugwerk.cases import services as cases_services
 from brugwerk.cases.forms.handover import ConsentForm, HandoverExportForm, ReferralOutForm
-from brugwerk.cases.models import (
-    CONSENT_AGE,
-    Case,
-    Consent,
-    ConsentPurpose,
-    ReferralOut,
-    ShareableField,
-    age_on,
-)
+from brugwerk.cases.models import CONSENT_AGE, Case, Consent, ConsentPurpose, ReferralOut, ShareableField, age_on
 from brugwerk.cases.selectors import handover as selectors
 from brugwerk.cases.selectors import partner as partner_selectors
 from brugwerk.core.forms import add_service_errors

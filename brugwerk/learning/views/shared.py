@@ -21,19 +21,14 @@ from brugwerk.core.http import region_or_404, render_page_or_fragment, require
 from brugwerk.core.pages import render_form, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.learning import selectors, services
-from brugwerk.learning.forms import (
-    LibraryItemForm,
-    LibrarySearchForm,
-    SocialMapEntryForm,
-    SocialMapSearchForm,
-)
+from brugwerk.learning.forms import LibraryItemForm, LibrarySearchForm, SocialMapEntryForm, SocialMapSearchForm
 from brugwerk.learning.models import LearningTheme, LibraryItem, SocialMapEntry
 from brugwerk.learning.views import learning_nav
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for
-from brugwerk.vocabularies.selectors import terms_in_use
 from brugwerk.vocabularies.pages import VocabularyPages, VocabularyTexts
+from brugwerk.vocabularies.selectors import terms_in_use
 
 ITEMS_PER_PAGE = 25
 

@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership
+from brugwerk.agenda.models import Appointment, AppointmentKind, CalendarFeed, PresenceDay
 from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.cases.models import Appointment, AppointmentKind, CalendarFeed, PresenceDay
 from tests import factories_cases as fc
 from tests.conftest import client_for
 
-AGENDA = reverse("cases:agenda")
-CREATE = reverse("cases:appointment_create")
-PRESENCE_CREATE = reverse("cases:presence_day_create")
-FEED = reverse("cases:calendar_feed")
+AGENDA = reverse("agenda:agenda")
+CREATE = reverse("agenda:appointment_create")
+PRESENCE_CREATE = reverse("agenda:presence_day_create")
+FEED = reverse("agenda:calendar_feed")
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +76,7 @@ def test_a_brugfiguur_sees_their_own_week_and_not_a_colleagues(world):
     tuesday = response.context["week"].days[1]
     assert [p.school for p in tuesday.presence] == [world.school]
     assert "Atheneum Kortrijk" not in content  # brugfiguur2's presence day
-    assert reverse("cases:appointment_update", args=[own.pk]) in content
+    assert reverse("agenda:appointment_update", args=[own.pk]) in content
     assert "<table" not in content  # a list per day, readable on a phone
 
 
@@ -155,7 +155,7 @@ def test_the_agenda_records_whose_appointments_and_cases_were_shown(world):
     case = fc.CaseFactory(region=world.region, lead=world.brugfiguur)
     shown = appointment(world, world.brugfiguur, case=case)
     client_for(world.brugfiguur).get(AGENDA)
-    entry = AuditEntry.objects.get(event=AuditEvent.VIEW, subject_type="cases.appointment")
+    entry = AuditEntry.objects.get(event=AuditEvent.VIEW, subject_type="agenda.appointment")
     assert entry.actor == world.brugfiguur and entry.region_id == world.region.pk
     assert entry.changes["appointments"] == [shown.pk] and entry.changes["cases"] == [case.pk]
 
@@ -202,7 +202,7 @@ def test_a_brugfiguur_adds_an_appointment_to_their_agenda(world):
     )
     assert timezone.localtime(saved.starts_at).time() == datetime.time(14, 0)
     assert response.status_code == 302 and response.url == f"{AGENDA}?week={iso_week(monday())}"
-    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="cases.appointment").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="agenda.appointment").exists()
 
 
 def test_the_appointment_form_records_whose_cases_it_offers(world):
@@ -245,7 +245,7 @@ def test_the_coordinator_plans_for_a_brugfiguur_of_their_region_only(world):
 
 def test_an_appointment_is_changed_by_its_brugfiguur_and_the_coordinator_only(world, settings):
     planned = appointment(world, world.brugfiguur)
-    url = reverse("cases:appointment_update", args=[planned.pk])
+    url = reverse("agenda:appointment_update", args=[planned.pk])
     client = client_for(world.brugfiguur)
     page = client.get(url)
     assert page.status_code == 200 and page.context["form"].initial["starts_at"] == datetime.time(10, 0)
@@ -253,7 +253,7 @@ def test_an_appointment_is_changed_by_its_brugfiguur_and_the_coordinator_only(wo
     planned.refresh_from_db()
     assert response.status_code == 302 and planned.kind == AppointmentKind.MEETING
     assert timezone.localtime(planned.ends_at).time() == datetime.time(9, 30)
-    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="cases.appointment").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="agenda.appointment").exists()
     settings.LANGUAGE_CODE = "nl"
     response = client.post(url, form_post(world, starts_at="11:00", ends_at="10:00"))
     assert response.context["form"].errors["ends_at"] == ["Het einde moet na het begin liggen."]
@@ -267,13 +267,13 @@ def test_an_appointment_is_changed_by_its_brugfiguur_and_the_coordinator_only(wo
 
 def test_an_appointment_is_deleted_after_confirmation(world):
     planned = appointment(world, world.brugfiguur)
-    url = reverse("cases:appointment_delete", args=[planned.pk])
+    url = reverse("agenda:appointment_delete", args=[planned.pk])
     assert client_for(world.brugfiguur2).post(url).status_code == 404
     client = client_for(world.brugfiguur)
     assert client.get(url).status_code == 200 and Appointment.objects.exists()
     response = client.post(url)
     assert response.status_code == 302 and not Appointment.objects.exists()
-    assert AuditEntry.objects.filter(event=AuditEvent.DELETE, subject_type="cases.appointment").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.DELETE, subject_type="agenda.appointment").exists()
 
 
 # --- Presence days -----------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_a_brugfiguur_adds_a_presence_day_at_a_school_they_serve(world):
     assert response.status_code == 302
     day = PresenceDay.objects.get()
     assert (day.brugfiguur, day.school, day.weekday, day.valid_until) == (world.brugfiguur, world.school, 3, None)
-    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="cases.presenceday").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="agenda.presenceday").exists()
     assert [p.school for p in client.get(AGENDA).context["week"].days[3].presence] == [world.school]
 
 
@@ -323,8 +323,8 @@ def test_bad_presence_days_get_a_dutch_error_and_change_nothing(world, settings)
 def test_a_presence_day_is_ended_and_deleted(world, settings):
     day = fc.PresenceDayFactory(region=world.region, brugfiguur=world.brugfiguur, school=world.school,
                                 valid_from=monday())
-    end_url = reverse("cases:presence_day_end", args=[day.pk])
-    delete_url = reverse("cases:presence_day_delete", args=[day.pk])
+    end_url = reverse("agenda:presence_day_end", args=[day.pk])
+    delete_url = reverse("agenda:presence_day_delete", args=[day.pk])
     for persona in ("brugfiguur2", "schoolcontact", "foreign_coordinator"):
         other = client_for(world.persona(persona))
         assert other.post(end_url, {"valid_until": monday().isoformat()}).status_code == 404
@@ -339,7 +339,7 @@ def test_a_presence_day_is_ended_and_deleted(world, settings):
     assert client.post(end_url, {"valid_until": last.isoformat()}).status_code == 302
     day.refresh_from_db()
     assert day.valid_until == last
-    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="cases.presenceday").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="agenda.presenceday").exists()
     assert client.get(delete_url).status_code == 200
     assert client.post(delete_url).status_code == 302 and not PresenceDay.objects.exists()
 
@@ -352,7 +352,7 @@ def feed_of(user) -> CalendarFeed:
 
 
 def ics_url(token: str) -> str:
-    return reverse("cases:calendar_feed_ics", args=[token])
+    return reverse("agenda:calendar_feed_ics", args=[token])
 
 
 def test_a_brugfiguur_makes_and_renews_their_calendar_address(world):
@@ -366,7 +366,7 @@ def test_a_brugfiguur_makes_and_renews_their_calendar_address(world):
     client.post(FEED)
     second = feed_of(world.brugfiguur).token
     assert second != first
-    entries = AuditEntry.objects.filter(subject_type="cases.calendarfeed").order_by("seq")
+    entries = AuditEntry.objects.filter(subject_type="agenda.calendarfeed").order_by("seq")
     assert [e.event for e in entries] == [AuditEvent.CREATE, AuditEvent.UPDATE]
     assert all(first not in str(e.changes) and second not in str(e.changes) for e in entries)
     assert all(e.region_id == world.region.pk for e in entries)

@@ -1,5 +1,5 @@
 """The agenda: a brugfiguur plans their own appointments and presence days, the coordinator those
-of the whole pool; every change is audited. And the region's list of life domains."""
+of the whole pool; every change is audited."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from brugwerk.audit.models import AuditEntry, AuditEvent
-from brugwerk.audit.services import Actor
-from brugwerk.cases.models import DEFAULT_LIFE_DOMAINS, Appointment, AppointmentKind, LifeDomain, PresenceDay
-from brugwerk.cases.services import (
+from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
+from brugwerk.agenda.services import (
     appointment_create,
     appointment_delete,
     appointment_update,
@@ -20,7 +18,8 @@ from brugwerk.cases.services import (
     presence_day_delete,
     presence_day_end,
 )
-from brugwerk.vocabularies.services import term_create, term_update, terms_ensure_defaults
+from brugwerk.audit.models import AuditEntry, AuditEvent
+from brugwerk.audit.services import Actor
 from tests import factories_cases as fc
 
 
@@ -40,10 +39,10 @@ def test_a_brugfiguur_plans_their_own_appointments(world):
     case = fc.CaseFactory(region=world.region, lead=world.brugfiguur)
     appointment = plan(world, world.brugfiguur, case=case, school=world.school)
     assert appointment.brugfiguur == world.brugfiguur
-    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="cases.appointment").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="agenda.appointment").exists()
     appointment_update(actor=Actor(user=world.brugfiguur), appointment=appointment, kind=AppointmentKind.MEETING,
                        starts_at=appointment.starts_at, ends_at=appointment.ends_at, location="school")
-    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="cases.appointment").exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, subject_type="agenda.appointment").exists()
     with pytest.raises(PermissionDenied):
         appointment_delete(actor=Actor(user=world.brugfiguur2), appointment=appointment)
     appointment_delete(actor=Actor(user=world.brugfiguur), appointment=appointment)
@@ -89,34 +88,5 @@ def test_presence_days_are_planned_dated_and_ended(world):
     assert "weekday" in raised.value.message_dict
     presence_day_delete(actor=Actor(user=world.coordinator), presence_day=day)
     assert not PresenceDay.objects.exists()
-    events = set(AuditEntry.objects.filter(subject_type="cases.presenceday").values_list("event", flat=True))
+    events = set(AuditEntry.objects.filter(subject_type="agenda.presenceday").values_list("event", flat=True))
     assert events == {AuditEvent.CREATE, AuditEvent.UPDATE, AuditEvent.DELETE}
-
-
-def test_a_region_gets_the_default_life_domains_once(world):
-    created = terms_ensure_defaults(model=LifeDomain, region=world.region)
-    assert [d.name for d in created] == list(DEFAULT_LIFE_DOMAINS)
-    assert terms_ensure_defaults(model=LifeDomain, region=world.region) == list(
-        LifeDomain.objects.filter(region=world.region))
-    assert LifeDomain.objects.filter(region=world.region).count() == 11
-    assert AuditEntry.objects.filter(subject_type="cases.lifedomain", actor_label="terms_ensure_defaults",
-                                     region=world.region).count() == 11
-    with pytest.raises(PermissionDenied):
-        terms_ensure_defaults(model=LifeDomain, region=world.other_region, actor=Actor(user=world.brugfiguur))
-
-
-def test_the_coordinator_keeps_the_list_of_life_domains(world):
-    domain = term_create(actor=Actor(user=world.coordinator), model=LifeDomain, region=world.region,
-                         values={"name": "Digitale inclusie"})
-    with pytest.raises(ValidationError):
-        term_create(actor=Actor(user=world.beheerder), model=LifeDomain, region=world.region,
-                    values={"name": "digitale inclusie"})
-    with pytest.raises(PermissionDenied):
-        term_create(actor=Actor(user=world.brugfiguur), model=LifeDomain, region=world.region, values={"name": "Sport"})
-    term_update(actor=Actor(user=world.coordinator), term=domain, values={"active": False})
-    domain.refresh_from_db()
-    assert not domain.active
-    with pytest.raises(ValidationError):
-        term_update(actor=Actor(user=world.coordinator), term=domain, values={"name": " "})
-    with pytest.raises(PermissionDenied):
-        term_update(actor=Actor(user=world.foreign_coordinator), term=domain, values={"active": True})

@@ -14,7 +14,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.accounts.models import User
-from brugwerk.cases.models import Appointment, AppointmentKind, Case, Weekday
+from brugwerk.agenda.models import Appointment, AppointmentKind, Weekday
+from brugwerk.cases.models import Case
 from brugwerk.core.forms import DateInput, ModelChoiceField
 from brugwerk.core.types import field_of
 from brugwerk.regions.models import School

@@ -1,4 +1,4 @@
-"""Reads of casework for the agenda pages: whose agenda a user may open, a week of presence days and
+"""Reads for the agenda pages: whose agenda a user may open, a week of presence days and
 appointments, the cases and schools to plan with, and the calendar feed behind a secret address.
 
 Every read starts from `access.scope`; a week runs a fixed number of queries however full it is."""
@@ -15,7 +15,8 @@ from django.utils import timezone
 from brugwerk.access import Action, can, regions_where, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
-from brugwerk.cases.models import Appointment, CalendarFeed, Case, CaseStatus, PresenceDay
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
+from brugwerk.cases.models import Case, CaseStatus
 from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
@@ -165,7 +166,21 @@ def presence_rules(*, user: User, region: Region, owners: list[User], today: dat
 # --- Choices in the forms ----------------------------------------------------------------------------
 
 
-def appointment_case_choices(*, user: User, region: Region, include: Any = None) -> QuerySet[Case]:
+def school_of_the_day(*, user: Any, region: Region, today: datetime.date) -> School | None:
+    """The school where `user` has a presence day `today` in `region` (the first planned), if any:
+    casework's contact forms offer it first (registered in AgendaConfig.ready). One query."""
+    presence = (
+        scope(user, PresenceDay)
+        .filter(region=region, brugfiguur_id=getattr(user, "pk", None), weekday=today.weekday(), valid_from__lte=today)
+        .exclude(valid_until__lt=today)
+        .select_related("school")
+        .order_by("pk")
+        .first()
+    )
+    return presence.school if presence is not None else None
+
+
+def appointment_case_choices(*, user: Any, region: Region, include: Any = None) -> QuerySet[Case]:
     """The open cases of `region` the user may see, to link an appointment to (and `include`, the
     case it is linked to already, even when closed)."""
     condition = Q(status=CaseStatus.OPEN)
@@ -209,7 +224,7 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
     if not token or len(token) > 64:
         return None
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active or not regions_where(feed.user, "cases.keep_calendar_feed"):
+    if feed is None or not feed.user.is_active or not regions_where(feed.user, "agenda.keep_calendar_feed"):
         return None
     return feed
 
@@ -219,7 +234,7 @@ def feed_appointments(*, feed: CalendarFeed, now: datetime.datetime | None = Non
     in the regions where they still are a brugfiguur (read as that user, through the policy)."""
     now = now or timezone.now()
     user = feed.user
-    regions = regions_where(user, "cases.keep_calendar_feed")
+    regions = regions_where(user, "agenda.keep_calendar_feed")
     return list(
         scope(user, Appointment)
         .filter(brugfiguur=user, region__in=regions)

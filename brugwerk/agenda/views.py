@@ -1,4 +1,4 @@
-"""Pages of casework: the agenda. A brugfiguur's week (the schools they are at, their appointments
+"""Pages of the agenda. A brugfiguur's week (the schools they are at, their appointments
 and home visits), planning appointments and weekly presence days, and the iCalendar feed of their
 own appointments, which carries no personal data (only the kind and at most a school's name)."""
 
@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,11 +25,11 @@ from icalendar import Calendar, Event
 from brugwerk.access import Action, get_object_or_404
 from brugwerk.accounts.models import User
 from brugwerk.accounts.selectors import current_region
+from brugwerk.agenda import selectors, services
+from brugwerk.agenda.forms import AgendaNavigationForm, AppointmentForm, PresenceDayEndForm, PresenceDayForm
+from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
 from brugwerk.audit.services import Actor, record_list_view
-from brugwerk.cases.forms.agenda import AgendaNavigationForm, AppointmentForm, PresenceDayEndForm, PresenceDayForm
-from brugwerk.cases.models import Appointment, AppointmentKind, Case, PresenceDay
-from brugwerk.cases.selectors import agenda as selectors
-from brugwerk.cases.services import agenda as services
+from brugwerk.cases.models import Case
 from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.pages import run_form
 from brugwerk.core.types import AuthenticatedHttpRequest, field_of
@@ -68,7 +68,7 @@ def agenda_url(day: datetime.date | None = None, owner_id: int | None = None) ->
         query["week"] = _iso_week(day)
     if owner_id:
         query["brugfiguur"] = str(owner_id)
-    url = reverse("cases:agenda")
+    url = reverse("agenda:agenda")
     return f"{url}?{query.urlencode()}" if query else url
 
 
@@ -86,7 +86,7 @@ def _owner_from(value: Any, owners: list[User]) -> User | None:
 
 
 def _crumbs() -> list[tuple[str, str]]:
-    return [(reverse("cases:agenda"), _("Agenda"))]
+    return [(reverse("agenda:agenda"), _("Agenda"))]
 
 
 def _render_form(
@@ -97,7 +97,7 @@ def _render_form(
         "form": form, "title": title, "intro": intro, "cancel_url": cancel_url, "delete_url": delete_url,
         "breadcrumbs": _crumbs(), "submit_label": submit_label or _("Save"),
     }
-    return render(request, "cases/agenda/form_page.html", context)
+    return render(request, "agenda/form_page.html", context)
 
 
 def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
@@ -157,11 +157,11 @@ def agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
         "next_url": agenda_url(monday + datetime.timedelta(days=7), owner_id),
         "this_week_url": agenda_url(None, owner_id),
         "is_this_week": monday == selectors.week_start(today),
-        "appointment_create_url": reverse("cases:appointment_create") + query,
-        "presence_day_create_url": reverse("cases:presence_day_create") + query,
+        "appointment_create_url": reverse("agenda:appointment_create") + query,
+        "presence_day_create_url": reverse("agenda:presence_day_create") + query,
         "may_have_feed": selectors.may_have_calendar_feed(user=user),
     }
-    return render(request, "cases/agenda/agenda.html", context)
+    return render(request, "agenda/agenda.html", context)
 
 
 # --- Appointments ------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         form=form,
         title=_("Change appointment of %(name)s") % {"name": appointment.brugfiguur},
         cancel_url=agenda_url(start.date(), appointment.brugfiguur_id if pool else None),
-        delete_url=reverse("cases:appointment_delete", args=[appointment.pk]),
+        delete_url=reverse("agenda:appointment_delete", args=[appointment.pk]),
     )
 
 
@@ -262,7 +262,7 @@ def appointment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "breadcrumbs": _crumbs(),
         "cancel_url": agenda_url(start.date(), appointment.brugfiguur_id if pool else None),
     }
-    return render(request, "cases/agenda/appointment_confirm_delete.html", context)
+    return render(request, "agenda/appointment_confirm_delete.html", context)
 
 
 # --- Presence days -----------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def presence_day_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.success(request, _("The presence day was deleted."))
         return redirect(back)
     context = {"presence_day": day, "breadcrumbs": _crumbs(), "cancel_url": back}
-    return render(request, "cases/agenda/presence_day_confirm_delete.html", context)
+    return render(request, "agenda/presence_day_confirm_delete.html", context)
 
 
 # --- The calendar feed -------------------------------------------------------------------------------
@@ -375,8 +375,8 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Your calendar address was renewed. The old address no longer works."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect("cases:calendar_feed")
-    feed_url = request.build_absolute_uri(reverse("cases:calendar_feed_ics", args=[feed.token])) if feed else ""
+        return redirect("agenda:calendar_feed")
+    feed_url = request.build_absolute_uri(reverse("agenda:calendar_feed_ics", args=[feed.token])) if feed else ""
     context = {
         "feed": feed,
         "feed_url": feed_url,
@@ -385,7 +385,7 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
         "days_back": selectors.FEED_DAYS_BACK,
         "days_ahead": selectors.FEED_DAYS_AHEAD,
     }
-    return render(request, "cases/agenda/calendar_feed.html", context)
+    return render(request, "agenda/calendar_feed.html", context)
 
 
 def _feed_title(appointment: Appointment) -> str:
@@ -431,7 +431,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     appointments = selectors.feed_appointments(feed=feed)
     with translation.override(settings.LANGUAGE_CODE):
-        body = calendar_body(appointments, agenda_link=request.build_absolute_uri(reverse("cases:agenda")))
+        body = calendar_body(appointments, agenda_link=request.build_absolute_uri(reverse("agenda:agenda")))
     services.calendar_feed_mark_read(feed=feed)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="brugwerk.ics"'
@@ -439,15 +439,3 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     return response
 
-
-urlpatterns = [
-    path("agenda/", agenda, name="agenda"),
-    path("agenda/afspraken/nieuw/", appointment_create, name="appointment_create"),
-    path("agenda/afspraken/<int:pk>/", appointment_update, name="appointment_update"),
-    path("agenda/afspraken/<int:pk>/verwijderen/", appointment_delete, name="appointment_delete"),
-    path("agenda/aanwezigheid/nieuw/", presence_day_create, name="presence_day_create"),
-    path("agenda/aanwezigheid/<int:pk>/beeindigen/", presence_day_end, name="presence_day_end"),
-    path("agenda/aanwezigheid/<int:pk>/verwijderen/", presence_day_delete, name="presence_day_delete"),
-    path("agenda/kalender/", calendar_feed, name="calendar_feed"),
-    path("agenda/kalender/<str:token>.ics", calendar_feed_ics, name="calendar_feed_ics"),
-]

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
+from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay, new_feed_token
 from brugwerk.audit.models import AuditEvent
 from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
-from brugwerk.cases.models import Appointment, CalendarFeed, Case, PresenceDay
-from brugwerk.cases.models.personal import new_feed_token
+from brugwerk.cases.models import Case
 from brugwerk.cases.services.checks import is_brugfiguur_of
 from brugwerk.core.services import check_region, full_clean, locked, text
 from brugwerk.regions.models import Region, School
