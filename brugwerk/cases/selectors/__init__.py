@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case as CaseWhen,
@@ -60,6 +60,9 @@ from brugwerk.cases.models import (
 )
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone, ZoneMembership
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- Working days -----------------------------------------------------------------------------------
 
@@ -156,7 +159,16 @@ def contact_note_visible(*, user: User, contact: ContactMoment) -> bool:
     return not contact.note_private or contact.brugfiguur_id == user.pk
 
 
-def _with_visible_notes(contacts: QuerySet[ContactMoment], user: User) -> QuerySet[ContactMoment]:
+class VisibleNote(TypedDict):
+    """What `_with_visible_notes` adds to each contact."""
+
+    visible_note: str
+    note_hidden: int  # 1 for somebody else's private note
+
+
+def _with_visible_notes(
+    contacts: QuerySet[ContactMoment], user: User
+) -> QuerySet[WithAnnotations[ContactMoment, VisibleNote]]:
     """`visible_note` holds the note, or "" for somebody else's private note; the note itself is not
     even read from the database (templates show `visible_note`)."""
     hidden = Q(note_private=True) & ~Q(brugfiguur_id=user.pk)
@@ -431,13 +443,12 @@ def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
     addressed = Q(pk__in=[])
     for region_id, organisation_ids in principal.organisations.items():
         addressed |= Q(case__region_id=region_id, organisation_id__in=organisation_ids)
-    referrals = (
+    referrals = list(
         scope(user, ReferralOut)
         .filter(addressed, consent__withdrawn_at__isnull=True, **lookup)
         .select_related("organisation", "contact_point", "sent_by", "case__region")
         .order_by("-sent_at", "-pk")
     )
-    referrals = list(referrals)
     feedback: dict[int, list[PartnerFeedback]] = {}
     labels = dict(ReferralOutStatus.choices)
     for referral_id, status, note, given_at in (
