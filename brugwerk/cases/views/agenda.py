@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -31,7 +30,7 @@ from brugwerk.cases.forms.agenda import AgendaNavigationForm, AppointmentForm, P
 from brugwerk.cases.models import Appointment, AppointmentKind, Case, PresenceDay
 from brugwerk.cases.selectors import agenda as selectors
 from brugwerk.cases.services import agenda as services
-from brugwerk.core.types import AuthenticatedHttpRequest, field_of
+from brugwerk.core.types import AuthenticatedHttpRequest, queryset_of
 from brugwerk.regions.forms import add_service_errors
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
@@ -117,7 +116,7 @@ def _render_form(
 
 def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
     """The form lists the young people of the user's cases to choose from: that is personal data shown."""
-    case_ids = list(field_of(form, "case", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
+    case_ids = list(queryset_of(form, "case").values_list("pk", flat=True))
     if case_ids:
         record_list_view(
             actor=Actor.from_request(request), model=Case, region_id=region.pk, label=label,
@@ -156,7 +155,7 @@ def agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "cases": sorted({a.visible_case.pk for a in week.appointments if a.visible_case is not None}),
             },
         )
-    query = f"?brugfiguur={owner.pk}" if owner_id else ""
+    query = f"?brugfiguur={owner_id}" if owner_id else ""
     context = {
         "region": region,
         "form": form,
@@ -411,10 +410,11 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _feed_title(appointment: Appointment) -> str:
     """Only the kind and the school: never the young person, the case or where (a home address)."""
     if appointment.kind == AppointmentKind.OTHER:
-        title = capfirst(Appointment._meta.verbose_name)  # "Afspraak" rather than "Andere"
+        title = str(capfirst(Appointment._meta.verbose_name))  # "Afspraak" rather than "Andere"
     else:
-        title = capfirst(appointment.get_kind_display())
-    return f"{title} · {appointment.school.name}" if appointment.school_id else title
+        title = str(capfirst(appointment.get_kind_display()))
+    school = appointment.school
+    return f"{title} · {school.name}" if school is not None else title
 
 
 def calendar_body(appointments: list[Appointment], *, agenda_link: str) -> bytes:

@@ -54,7 +54,7 @@ def partner_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         label=_("Referrals to my organisation"),
         details={"referrals_out": [row.pk for row in rows]},
     )
-    groups = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
+    groups: dict[str, list[selectors.PartnerReferral]] = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
     for row in rows:
         groups[_stage(row.status)].append(row)
     context = {
