@@ -29,7 +29,7 @@ def _filter_form(request, region):
 
 def entry_list(request):
     region = current_region(request)
-    if not selectors.audit_page_visible(user=request.user, region=region):
+    if region is None or not selectors.audit_page_visible(user=request.user, region=region):
         raise Http404
     form = _filter_form(request, region)
     filters = form.filters()
@@ -89,7 +89,7 @@ def _csv_row(entry: AuditEntry) -> list[str]:
 @require_recent_password
 def entry_export(request):
     region = current_region(request)
-    if not selectors.audit_exportable(user=request.user, region=region):
+    if region is None or not selectors.audit_exportable(user=request.user, region=region):
         raise Http404
     filters = _filter_form(request, region).filters()
     entries = selectors.audit_entries_for(user=request.user, region=region, filters=filters,
