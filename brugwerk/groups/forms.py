@@ -235,8 +235,7 @@ class CountForm(forms.Form):
 
 class BaseCountFormSet(BaseFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        # Django's BaseFormSet has _construct_form (the hook for one form), django-stubs leave it out.
-        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # Django has it, django-stubs lack it
         form.fixed = i < self.initial_form_count()
         if form.fixed:
             for name in ("role", "gender", "age_group", "grade"):
