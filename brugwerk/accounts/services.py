@@ -371,7 +371,7 @@ def invitation_accept(*, actor: Actor, invitation: RoleInvitation) -> Membership
     invitation = _answerable(actor, invitation)
     try:
         membership = membership_grant(
-            actor=Actor(user=invitation.invited_by), user=actor.user, region=invitation.region,
+            actor=Actor(user=invitation.invited_by), user=actor.required_user, region=invitation.region,
             role=invitation.role, school=invitation.school, organisation=invitation.organisation, notify=False,
         )
     except PermissionDenied:
@@ -392,6 +392,6 @@ def invitation_decline(*, actor: Actor, invitation: RoleInvitation) -> RoleInvit
     invitation = _answerable(actor, invitation)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
-    record_account_event(actor=actor, event=AuditEvent.UPDATE, user=actor.user,
+    record_account_event(actor=actor, event=AuditEvent.UPDATE, user=actor.required_user,
                          changes={"invitation": invitation.pk, "answer": "declined"})
     return invitation

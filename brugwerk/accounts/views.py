@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
@@ -50,10 +50,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def get_redirect_url(self):
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
         """Where to go after logging in: `next` only if it is a path on this site (`safe_next`)."""
-        value = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
-        return safe_next(self.request, value, default="")
+        request = request or self.request
+        value = request.POST.get(self.redirect_field_name, request.GET.get(self.redirect_field_name))
+        return safe_next(request, value, default="")
 
 
 login_view = login_not_required(LoginView.as_view())

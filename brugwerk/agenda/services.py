@@ -179,7 +179,7 @@ def calendar_feed_create(*, actor: Actor, region: Region | None = None) -> Calen
     feed = CalendarFeed(user=actor.user)
     require(actor, Action.CREATE, feed)
     with transaction.atomic():
-        if CalendarFeed.objects.select_for_update().filter(user_id=actor.user.pk).exists():
+        if CalendarFeed.objects.select_for_update().filter(user_id=actor.required_user.pk).exists():
             raise ValidationError(_("You already have a calendar address. Renew it to get a new one."))
         feed.save()
         _feed_audit(actor, AuditEvent.CREATE, feed, region)

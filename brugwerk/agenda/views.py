@@ -8,7 +8,6 @@ import datetime
 import re
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -32,7 +31,7 @@ from brugwerk.audit.services import Actor, record_list_view
 from brugwerk.cases.models import Case
 from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.pages import run_form
-from brugwerk.core.types import AuthenticatedHttpRequest, field_of
+from brugwerk.core.types import AuthenticatedHttpRequest, queryset_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 
@@ -102,7 +101,7 @@ def _render_form(
 
 def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
     """The form lists the young people of the user's cases to choose from: that is personal data shown."""
-    case_ids = list(field_of(form, "case", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
+    case_ids = list(queryset_of(form, "case").values_list("pk", flat=True))
     if case_ids:
         record_list_view(
             actor=Actor.from_request(request), model=Case, region_id=region.pk, label=label,
@@ -141,7 +140,7 @@ def agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "cases": sorted({a.visible_case.pk for a in week.appointments if a.visible_case is not None}),
             },
         )
-    query = f"?brugfiguur={owner.pk}" if owner_id else ""
+    query = f"?brugfiguur={owner_id}" if owner_id else ""
     context = {
         "region": region,
         "form": form,
@@ -391,10 +390,11 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _feed_title(appointment: Appointment) -> str:
     """Only the kind and the school: never the young person, the case or where (a home address)."""
     if appointment.kind == AppointmentKind.OTHER:
-        title = capfirst(Appointment._meta.verbose_name)  # "Afspraak" rather than "Andere"
+        title = str(capfirst(Appointment._meta.verbose_name))  # "Afspraak" rather than "Andere"
     else:
-        title = capfirst(appointment.get_kind_display())
-    return f"{title} · {appointment.school.name}" if appointment.school_id else title
+        title = str(capfirst(appointment.get_kind_display()))
+    school = appointment.school
+    return f"{title} · {school.name}" if school is not None else title
 
 
 def calendar_body(appointments: list[Appointment], *, agenda_link: str) -> bytes:

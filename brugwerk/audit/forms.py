@@ -1,10 +1,14 @@
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.audit.selectors import AuditFilter, subject_kinds
 from brugwerk.core.types import field_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2999, 12, 31)
@@ -23,7 +27,7 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Until (inclusive)"), required=False, widget=DateInput)
 
-    def __init__(self, *args, events: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, events: "list[tuple[str, StrOrPromise]]", **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "event", forms.ChoiceField).choices = [("", _("Any action")), *events]
         field_of(self, "subject_type", forms.ChoiceField).choices = [("", _("Any kind")), *subject_kinds()]

@@ -22,6 +22,8 @@ class Region(Protocol):
     pk: Any
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from brugwerk.accounts.models import User
 
 
@@ -38,7 +40,7 @@ def audit_page_visible(*, user: User, region: Region | None) -> bool:
     return any(audit_visible(user=user, region=region, event=event) for event in AuditEvent.values)
 
 
-def audit_events_visible(*, user: User, region: Region | None) -> list[tuple[str, str]]:
+def audit_events_visible(*, user: User, region: Region | None) -> list[tuple[str, StrOrPromise]]:
     """The (value, label) of the event kinds `user` may read in `region`, for the filter."""
     return [
         (value, label)

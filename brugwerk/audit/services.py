@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_ipv46_address
@@ -48,6 +48,14 @@ class Actor:
     @property
     def label(self) -> str:
         return self.user.get_username() if self.user is not None else ""
+
+    @property
+    def required_user(self) -> User:
+        """The signed-in user acting, for what only a user can do (their own filter, feed or signal);
+        PermissionDenied for an actor without one (the policy denies such an actor everything)."""
+        if self.user is None:
+            raise PermissionDenied
+        return self.user
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -28,7 +28,7 @@ def _filter_form(request, region):
 
 def entry_list(request):
     region = request_region(request)
-    if not selectors.audit_page_visible(user=request.user, region=region):
+    if region is None or not selectors.audit_page_visible(user=request.user, region=region):
         raise Http404
     form = _filter_form(request, region)
     filters = form.filters()
@@ -88,7 +88,7 @@ def _csv_row(entry: AuditEntry) -> list[str]:
 @require_recent_password
 def entry_export(request):
     region = request_region(request)
-    if not selectors.audit_exportable(user=request.user, region=region):
+    if region is None or not selectors.audit_exportable(user=request.user, region=region):
         raise Http404
     filters = _filter_form(request, region).filters()
     entries = selectors.audit_entries_for(user=request.user, region=region, filters=filters,

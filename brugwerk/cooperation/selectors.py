@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BooleanField, Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -27,6 +27,9 @@ from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # --- Network meetings --------------------------------------------------------------------------------
 
 
@@ -44,7 +47,29 @@ class MeetingFilter:
     attended_by: User | None = None
 
 
-def _with_visible_notes(meetings: QuerySet[NetworkMeeting], user: User) -> QuerySet[NetworkMeeting]:
+class VisibleNotes(TypedDict):
+    """What `_with_visible_notes` adds to each meeting."""
+
+    visible_notes: str
+    notes_readable: bool
+
+
+class MeetingPage(VisibleNotes):
+    """A meeting as `meeting_get` returns it."""
+
+    visible_agreements: list[MeetingAgreement]
+    visible_actions: list[MeetingAction]
+
+
+class Overdue(TypedDict):
+    """What `open_actions` adds to each action."""
+
+    overdue: bool
+
+
+def _with_visible_notes(
+    meetings: QuerySet[NetworkMeeting], user: User
+) -> QuerySet[WithAnnotations[NetworkMeeting, VisibleNotes]]:
     """`visible_notes` holds the notes for the pool and "" for everyone else; the notes themselves
     are not even read from the database."""
     readable = where(user, "cooperation.read_meeting_notes")
@@ -74,11 +99,11 @@ def meetings_for(*, user: User, region: Region, filters: MeetingFilter | None = 
     if filters.kind:
         meetings = meetings.filter(kind=filters.kind)
     if filters.school is not None:
-        attended = NetworkMeeting.schools.through.objects.filter(school=filters.school).values("networkmeeting_id")
-        meetings = meetings.filter(Q(school=filters.school) | Q(pk__in=attended))
+        at_school = NetworkMeeting.schools.through.objects.filter(school=filters.school).values("networkmeeting_id")
+        meetings = meetings.filter(Q(school=filters.school) | Q(pk__in=at_school))
     if filters.organisation is not None:
-        attended = NetworkMeeting.organisations.through.objects.filter(partnerorganisation=filters.organisation)
-        meetings = meetings.filter(pk__in=attended.values("networkmeeting_id"))
+        met = NetworkMeeting.organisations.through.objects.filter(partnerorganisation=filters.organisation)
+        meetings = meetings.filter(pk__in=met.values("networkmeeting_id"))
     if filters.zone is not None:
         meetings = meetings.filter(zone=filters.zone)
     if filters.start is not None:
@@ -100,7 +125,7 @@ def meetings_for(*, user: User, region: Region, filters: MeetingFilter | None = 
     )
 
 
-def meeting_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> NetworkMeeting:
+def meeting_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> WithAnnotations[NetworkMeeting, MeetingPage]:
     """One meeting with its attendees; its notes as `visible_notes` (blank for those outside the
     pool); the agreements and actions the user may see as `visible_agreements` and `visible_actions`
     (open actions first, by due date)."""
@@ -131,7 +156,9 @@ def meeting_action_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> 
     return get_object_or_404(user, qs, action, pk=pk)
 
 
-def open_actions(*, user: User, region: Region, today: datetime.date, mine: bool = False) -> QuerySet[MeetingAction]:
+def open_actions(
+    *, user: User, region: Region, today: datetime.date, mine: bool = False
+) -> QuerySet[WithAnnotations[MeetingAction, Overdue]]:
     """The actions still to do that the user may see (only those they own when `mine`), the
     overdue ones first, then by due date; each with `overdue`."""
     actions = scope(user, MeetingAction).filter(meeting__region=region, done_at__isnull=True)

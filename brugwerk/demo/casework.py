@@ -65,6 +65,9 @@ from brugwerk.network.models import ContactPoint, PartnerType
 from brugwerk.regions.models import School, ZoneMembership
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import TracebackType
+
     from brugwerk.demo.build import Build
 
 BULK_BATCH = 5000
@@ -242,7 +245,7 @@ PRIVATE_NOTES = [
     "Vermoeden van spanningen tussen de ouders; verder opvolgen.",
     "Leerling vertelde in vertrouwen over schulden van de familie.",
 ]
-OUTCOMES = {
+OUTCOMES: dict[str, str] = {
     CloseReason.GOALS_REACHED: "Gaat weer elke dag naar school; de afspraken thuis lopen goed.",
     CloseReason.REFERRED_ON: "Verder begeleid door het CAW; de leerling kent de weg.",
     CloseReason.CHANGED_SCHOOL: "Ingeschreven in een school buiten de regio; overdracht met toestemming.",
@@ -252,7 +255,7 @@ OUTCOMES = {
 CONTACT_TYPES = list(ContactType.values)
 # How often each type occurs: school-gate and conversations at school the most, home visits regularly.
 CONTACT_WEIGHTS = [20, 25, 12, 6, 25, 6, 6]
-PLACES = {
+PLACES: dict[str, str] = {
     ContactType.SCHOOL_GATE: "schoolpoort",
     ContactType.CONVERSATION_AT_SCHOOL: "lokaal leerlingbegeleiding",
     ContactType.HOME_VISIT: "bij het gezin thuis",
@@ -375,7 +378,7 @@ def _rich_casework(build: Build) -> None:
     region = build.region
     ctx = _Rich(build, rng, today)
     coordinator = _coordinator(build)
-    schoolcontacts = {
+    schoolcontacts: dict[int | None, User] = {
         build.schools[login.school].pk: build.users[login.username]
         for login in build.spec.logins
         if login.role == Role.SCHOOLCONTACT and login.school
@@ -449,7 +452,7 @@ def _rich_casework(build: Build) -> None:
                 )
             )
         end = case.closed_on or today
-        for domain, question, goal, _action in rng.sample(HELP_QUESTIONS, k=rng.randint(1, 3)):
+        for domain, question, goal_text, _action in rng.sample(HELP_QUESTIONS, k=rng.randint(1, 3)):
             questions.append(
                 HelpQuestion(
                     case=case,
@@ -465,7 +468,7 @@ def _rich_casework(build: Build) -> None:
             goals.append(
                 Goal(
                     case=case,
-                    description=goal,
+                    description=goal_text,
                     start_date=start,
                     target_date=start + datetime.timedelta(days=rng.randint(30, 150)),
                     status=rng.choice([GoalStatus.REACHED, GoalStatus.NOT_REACHED])
@@ -562,9 +565,9 @@ def _rich_casework(build: Build) -> None:
             referrals.append(_waiting(rng, region, school, schoolcontacts.get(school.pk), now))
     for school_id, contact in schoolcontacts.items():
         school = next(s for s in build.schools.values() if s.pk == school_id)
-        for status in (ReferralStatus.RECEIVED, ReferralStatus.WAITING, ReferralStatus.REFUSED):
-            referral = _waiting(rng, region, school, contact, now, status=status)
-            if status == ReferralStatus.REFUSED:
+        for waiting_status in (ReferralStatus.RECEIVED, ReferralStatus.WAITING, ReferralStatus.REFUSED):
+            referral = _waiting(rng, region, school, contact, now, status=waiting_status)
+            if waiting_status == ReferralStatus.REFUSED:
                 referral.refusal_reason = "Valt buiten de opdracht: doorverwezen naar het CLB."
                 referral.decided_at, referral.decided_by = now - datetime.timedelta(days=5), coordinator
             referrals.append(referral)
@@ -582,12 +585,13 @@ def _rich_casework(build: Build) -> None:
         if i % 2:
             continue
         kind = PartnerType.CAW if i % 4 == 0 else PartnerType.CLB
-        point = ctx.point(kind, case.school)
+        point = ctx.point(kind, case.school) if case.school is not None else None
         if point is None:
             continue
         person = case.young_person
         given_on = case.opened_on + datetime.timedelta(days=rng.randint(3, 20))
-        own = age_on(person.birth_date, given_on) >= CONSENT_AGE and rng.random() < 0.7
+        born = person.birth_date
+        own = born is not None and age_on(born, given_on) >= CONSENT_AGE and rng.random() < 0.7
         parent = next((m for m in family if m.young_person is person and m.relation != Relation.SIBLING), None)
         fields = [
             ShareableField.FIRST_NAME,
@@ -663,7 +667,7 @@ def _rich_casework(build: Build) -> None:
     _appointments(build, rng, staff, cases, today)
 
 
-def _referral_question(case: Case, shared: list[str], questions: list[HelpQuestion]) -> str:
+def _referral_question(case: Case, shared: Sequence[str], questions: list[HelpQuestion]) -> str:
     """What the demo asks a partner: the help question itself only when the help questions are
     shared with the referral; otherwise nothing of the young person (no name, no help question),
     as `services.disclosure` demands of a real referral."""
@@ -828,7 +832,7 @@ def _appointments(
                         kind=kind,
                         starts_at=_at(date, 14),
                         ends_at=_at(date, 15, 30),
-                        location="bij het gezin thuis" if day == 1 else case.school.name,
+                        location="bij het gezin thuis" if day == 1 else str(case.school),
                     )
                 )
     _create(build, Appointment, rows)
@@ -857,24 +861,31 @@ class _ContactWriter:
     def __init__(self, build: Build) -> None:
         self.build = build
         meta = ContactMoment._meta
-        fields = [meta.get_field(name) for name in self.COLUMNS]
+
+        def column(name: str) -> models.Field[Any, Any]:
+            field = meta.get_field(name)
+            assert isinstance(field, models.Field) and field.column  # a column of the table, not a relation
+            return field
+
+        fields = [column(name) for name in self.COLUMNS]
         defaults = {"with_whom": [], "language": "", "note": "", "note_private": False, "life_domain": None}
-        fields += [meta.get_field(name) for name in defaults]
-        self.defaults = tuple(
-            meta.get_field(name).get_db_prep_save(value, connection) for name, value in defaults.items()
-        )
+        fields += [column(name) for name in defaults]
+        self.defaults = tuple(column(name).get_db_prep_save(value, connection) for name, value in defaults.items())
         quote = connection.ops.quote_name
+        names = [f.column for f in fields if f.column]  # every one (see column)
         # Identifiers come from the model's metadata, quoted; the values are parameters.
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+            quote(meta.db_table), ", ".join(quote(name) for name in names), ", ".join(["%s"] * len(fields))
         )
 
     def __enter__(self) -> _ContactWriter:
         self.cursor = connection.cursor().__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.cursor.__exit__(*exc)
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.cursor.__exit__(exc_type, exc, tb)
 
     def __call__(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
@@ -896,6 +907,7 @@ def _bulk_casework(build: Build) -> None:
     per_lead = round(CASES_PER_BRUGFIGUUR * scale)
     staff = _brugfiguren(build)
     region = build.region
+    assert region is not None
     today = timezone.localdate()
     midnight = _at(today, 0)
     domains = {d.name: d for d in LifeDomain.objects.filter(region=region)}

@@ -35,6 +35,8 @@ from brugwerk.regions.models import School, Zone, ZoneMembership
 from brugwerk.regions.selectors import valid_on
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from brugwerk.demo.build import Build
 
 BATCH = 2000
@@ -77,7 +79,7 @@ PARTNER_AGREEMENTS = [
     "We bekijken samen de wachtlijst voor jongeren die dringend hulp nodig hebben.",
     "{organisation} komt het aanbod voorstellen op het zorgoverleg van de scholen.",
 ]
-ACTIONS = {
+ACTIONS: dict[str, list[str]] = {
     MeetingKind.LOCAL_NETWORK: [
         "Verslag rondsturen naar alle partners",
         "Folder over de schooltoelage vertalen in het Arabisch en het Oekraïens",
@@ -182,6 +184,7 @@ class _Context:
             for cp in ContactPoint.objects.filter(
                 organisation__region=region, organisation__type=PartnerType.CLB, school__isnull=False
             ).select_related("organisation")
+            if cp.school_id is not None
         }
         ocmw_of = {o.municipality_id: o for o in organisations[PartnerType.OCMW] if o.municipality_id}
         weekdays: dict[int, list[int]] = defaultdict(list)
@@ -236,16 +239,16 @@ def _agreements(context: _Context) -> dict[int, datetime.date]:
     last evaluation in the past year, to hold its evaluation meeting on."""
     rng, today, region = context.rng, context.today, context.build.region
     school_year = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    started = {school_pk: None for school_pk in context.served_by}
+    started: dict[int, datetime.date] = {}  # school pk -> the earliest start of its brugfiguren
     for _user, schools, started_on in context.staff:
         for school in schools:
-            first = started_on or datetime.date(2023, 1, 9)
-            started[school.pk] = min(filter(None, [started[school.pk], first]))
+            begun = started_on or datetime.date(2023, 1, 9)
+            started[school.pk] = min(started.get(school.pk, begun), begun)
     rows: list[CooperationAgreement] = []
     evaluations: dict[int, datetime.date] = {}
-    schools = {s.pk: s for s in context.build.schools.values()}
+    school_by_pk = {s.pk: s for s in context.build.schools.values()}
     for i, (school_pk, start) in enumerate(sorted(started.items())):
-        school = schools[school_pk]
+        school = school_by_pk[school_pk]
         overdue = i % 5 == 2  # one school in five waits for its evaluation for more than a year
         author = context.served_by[school_pk]
         valid_from = start + datetime.timedelta(days=rng.randint(7, 50))
@@ -269,10 +272,11 @@ def _agreements(context: _Context) -> dict[int, datetime.date]:
         rows.append(first)
         if not overdue and school_year > valid_from + datetime.timedelta(days=60) and rng.random() < 0.4:
             # A second version since this school year: new presence, a new contact person.
-            first.valid_until = context.weekday(min(school_year + datetime.timedelta(days=rng.randint(0, 20)), today))
-            first.last_evaluated_on = min(first.last_evaluated_on, first.valid_until)
+            until = context.weekday(min(school_year + datetime.timedelta(days=rng.randint(0, 20)), today))
+            first.valid_until = until
+            first.last_evaluated_on = min(last, until)
             first.next_evaluation_on = first.last_evaluated_on + datetime.timedelta(days=365)
-            second_last = first.valid_until
+            second_last = until
             rows.append(CooperationAgreement(
                 region=region, school=school, version=2, valid_from=first.valid_until,
                 agreed_days=_agreed_days(context, school), contacts=_contacts(context, school),
@@ -309,9 +313,9 @@ class _Writer:
         self.planned: list[_Planned] = []
 
     def add(self, *, title: str, kind: str, date: datetime.date, minutes: int, place: str = "",
-            school: School | None = None, zone: Zone | None = None, attendees: list[User] = (),
-            organisations: list[PartnerOrganisation | None] = (), schools: list[School] = (),
-            others: str = "", agreements: list[str] = (), notes: str = "") -> None:
+            school: School | None = None, zone: Zone | None = None, attendees: Sequence[User] = (),
+            organisations: Sequence[PartnerOrganisation | None] = (), schools: Sequence[School] = (),
+            others: str = "", agreements: Sequence[str] = (), notes: str = "") -> None:
         context = self.context
         meeting = NetworkMeeting(
             region=context.build.region, title=title[:200], kind=kind, date=context.weekday(date),

@@ -75,7 +75,7 @@ TRAININGS = {
     "de rol van de brugfiguur": "Voorstelling van de brugfiguur aan het (nieuwe) personeel: wat we wel en niet "
     "doen en hoe een leerling of gezin bij ons terechtkomt.",
 }
-OTHER_KINDS = {
+OTHER_KINDS: dict[str, list[str]] = {
     ActivityKind.COACHING_TEACHER: [
         "Coachinggesprek met een klastitularis over {topic}; samen een aanpak voor de klas uitgewerkt.",
         "Tweede coachingsmoment met een leerkracht rond {topic}: wat werkte sinds de vorige keer en wat nog niet.",
@@ -248,5 +248,6 @@ class Writer:
             topic_rows += [Topics(schoolteamactivity_id=activity.pk, expertisetopic_id=t.pk) for t in topics]
             co_rows += [CoFacilitators(schoolteamactivity_id=activity.pk, user_id=u.pk) for u in together]
             domain_rows += [Domains(schoolteamactivity_id=activity.pk, lifedomain_id=d.pk) for d in domains]
-        for model, rows in ((Topics, topic_rows), (CoFacilitators, co_rows), (Domains, domain_rows)):
-            model.objects.bulk_create(rows, batch_size=BULK_BATCH)
+        Topics.objects.bulk_create(topic_rows, batch_size=BULK_BATCH)
+        CoFacilitators.objects.bulk_create(co_rows, batch_size=BULK_BATCH)
+        Domains.objects.bulk_create(domain_rows, batch_size=BULK_BATCH)

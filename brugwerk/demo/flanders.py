@@ -124,7 +124,7 @@ A, B, TR, DU, LM, SP, DL = (
     F.DUAL_LEARNING,
 )
 # (name template, forms of education, relative size); "{s}" a saint, "{t}" a tree, "{m}" the municipality.
-SCHOOL_KINDS = {
+SCHOOL_KINDS: dict[str, list[tuple[str, tuple[str, ...], float]]] = {
     N.KATHOLIEK: [
         ("Sint-{s}college {m}", (A, TR), 1.3),
         ("Sint-{s}instituut {m}", (A, TR, DU), 1.2),
@@ -142,7 +142,7 @@ SCHOOL_KINDS = {
     N.POV: [("Provinciaal Instituut {m}", (TR, DU, LM), 1.0)],
 }
 NETWORK_WEIGHTS = {N.KATHOLIEK: 60, N.GO: 25, N.OVSG: 10, N.POV: 5}
-CLB_NAME = {
+CLB_NAME: dict[str, str] = {
     N.KATHOLIEK: "Vrij CLB {c}",
     N.GO: "CLB GO! {c}",
     N.OVSG: "OVSG-CLB {c}",

@@ -189,7 +189,7 @@ SERVICES = [
      "eerste ma van de maand 17–19 u"),
 ]
 # Partner organisations offer a service on the map: (what, offer, for whom, life domains, for the whole region?).
-PARTNER_SERVICES = {
+PARTNER_SERVICES: dict[str, tuple[str, str, str, list[str], bool]] = {
     PartnerType.CAW: ("Onthaal {o}", "Onthaal zonder afspraak voor vragen over geld, wonen, relaties en geweld.",
                       "Iedereen, ook jongeren alleen", ["financiën en inkomen", "wonen", "gezin en opvoeding"], True),
     PartnerType.JAC: ("{o}", "Anoniem en gratis praten over school, thuis, geld of relaties; chat en spreekuur.",

@@ -39,6 +39,8 @@ from brugwerk.signals.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from brugwerk.demo.build import Build
 
 FLANDERS_SIGNALS_MIN, FLANDERS_SIGNALS_MAX = 5, 10
@@ -165,8 +167,8 @@ SIGNALS = [
 ]
 # Where a status comes in the path, and the steps taken to get there; a signal closed before it
 # was passed on (the first closed one in SIGNALS is closed after an action, the second before).
-PATH = [S.RECORDED, S.DISCUSSED, S.PASSED_ON, S.ANSWERED, S.ACTION_TAKEN, S.CLOSED]
-POOL_NOTES = {
+PATH: list[str] = [S.RECORDED, S.DISCUSSED, S.PASSED_ON, S.ANSWERED, S.ACTION_TAKEN, S.CLOSED]
+POOL_NOTES: dict[str, str] = {
     S.DISCUSSED: "Besproken op het pooloverleg: herkend door meerdere brugfiguren.",
     S.PASSED_ON: "Bezorgd aan de bevoegde dienst, met het aantal dossiers als cijfer.",
     S.CLOSED: "Afgesloten: opgevolgd op het pooloverleg.",
@@ -238,7 +240,7 @@ class _Writer:
 
     def _place(self, level: str, name: str) -> dict[str, Any]:
         """The school, municipality or zone of the level, by name, or the first there is."""
-        pools = {
+        pools: dict[str, tuple[str, Mapping[str, models.Model]]] = {
             SignalLevel.SCHOOL: ("school", self.build.schools),
             SignalLevel.MUNICIPALITY: ("municipality", self.build.municipalities),
             SignalLevel.ZONE: ("zone", self.build.zones),

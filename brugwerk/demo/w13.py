@@ -108,7 +108,7 @@ SCHOOLS = [
 ]
 
 # One CLB per school network; each school has its fixed contact at the CLB of its network.
-CLB_OF_NETWORK = {
+CLB_OF_NETWORK: dict[str, str] = {
     N.GO: "CLB GO! Zuid-West-Vlaanderen",
     N.KATHOLIEK: "Vrij CLB Zuid-West-Vlaanderen",
     N.OVSG: "OVSG-CLB Kortrijk-Menen",

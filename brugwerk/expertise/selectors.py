@@ -5,6 +5,7 @@ number of queries however many activities there are, and the figures are counted
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,8 @@ class Tally:
         return round(self.minutes / 60, 1)
 
 
-def _tally(label: str, row: dict[str, Any], pk: int | None = None) -> Tally:
+def _tally(label: str, row: Mapping[str, Any], pk: int | None = None) -> Tally:
+    """A row of `values(...).annotate(**TALLY)` or `aggregate(**TALLY)`, whatever else it holds."""
     return Tally(
         label=label, activities=row["n"] or 0, minutes=row["minutes"] or 0, participants=row["participants"] or 0,
         pk=pk,

@@ -8,7 +8,7 @@ the form back with `step`, and the page returns with the number changed, nothing
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -40,6 +40,7 @@ from brugwerk.groups.models import (
     GroupOffering,
     GroupSession,
     OfferingKind,
+    TargetGroup,
 )
 from brugwerk.groups.selectors import Category, OfferingFilter
 from brugwerk.groups.services import CategoryCount
@@ -81,8 +82,7 @@ class OfferingForm(ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "kind", forms.ChoiceField).choices = OfferingKind.choices  # no blank choice among the cards
-        target_groups = GroupOffering._meta.get_field("target_group").choices
-        field_of(self, "target_group", forms.ChoiceField).choices = target_groups
+        field_of(self, "target_group", forms.ChoiceField).choices = TargetGroup.choices  # the model's, no blank
         field_of(self, "school", forms.ModelChoiceField).queryset = schools
         field_of(self, "school", forms.ModelChoiceField).empty_label = _("Not at a school")
         field_of(self, "organisers", forms.ModelChoiceField).queryset = organisers
@@ -243,7 +243,7 @@ class CountForm(forms.Form):
 
 class BaseCountFormSet(BaseFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # Django has it, django-stubs lack it
         form.fixed = i < self.initial_form_count()
         if form.fixed:
             for name in ("role", "gender", "age_group", "grade"):
@@ -262,7 +262,11 @@ class BaseCountFormSet(BaseFormSet):
         ]
 
 
-CountFormSet = formset_factory(CountForm, formset=BaseCountFormSet, extra=2, max_num=60, absolute_max=80)
+# formset_factory makes a subclass of `formset` (django-stubs type it as a plain BaseFormSet).
+CountFormSet = cast(
+    "type[BaseCountFormSet]",
+    formset_factory(CountForm, formset=BaseCountFormSet, extra=2, max_num=60, absolute_max=80),
+)
 
 # The categories a new series counts when nothing was counted yet, by target group.
 DEFAULT_ROLES = {

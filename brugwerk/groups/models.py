@@ -22,7 +22,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from brugwerk.groups.selectors import Category, OfferingTotals
+    from django_stubs_ext import WithAnnotations
+
+    from brugwerk.groups.selectors import Category, OfferingTotals, ParticipantCounts, SessionCounts
 
 MAX_SESSION_MINUTES = 12 * 60
 MAX_COUNT = 500  # people counted in one category of one session
@@ -82,8 +84,8 @@ class GroupOffering(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Not columns: set on the records a selector or view hands to a page (see where they are set).
-    session_list: list[GroupSession]
-    participant_list: list[GroupParticipant]
+    session_list: list[WithAnnotations[GroupSession, SessionCounts]]
+    participant_list: list[WithAnnotations[GroupParticipant, ParticipantCounts]]
     hidden_participants: int
     totals: OfferingTotals
     counts_in_full: bool

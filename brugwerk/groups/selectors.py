@@ -17,9 +17,10 @@ of them (before and after a change, two periods, a total and its parts) tell who
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -63,6 +64,9 @@ from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Who is not of the pool sees no count below this (a small cell could point at a person).
 SMALL_CELL = 5
 
@@ -85,6 +89,32 @@ def _period(prefix: str, start: datetime.date | None, end: datetime.date | None)
 # --- The list of offerings ------------------------------------------------------------------------------
 
 
+class OfferingCounts(TypedDict):
+    """What `offerings_for` adds to each offering."""
+
+    session_count: int
+    first_date: datetime.date | None
+    last_date: datetime.date | None
+    next_date: datetime.date | None
+    present_total: int | None  # None: hidden (`small_counts_hidden`)
+
+
+class SessionCounts(TypedDict):
+    """What `_sessions_with_counts` adds to each session; None: not shown (`_head_counts_only`)."""
+
+    present_linked: int | None
+    present_anonymous: int | None
+    absent: int | None
+    excused: int | None
+    present_total: int | None
+
+
+class ParticipantCounts(TypedDict):
+    """What `offering_detail` adds to each linked participant."""
+
+    sessions_present: int
+
+
 @dataclass(frozen=True)
 class OfferingFilter:
     kind: str = ""
@@ -96,7 +126,7 @@ class OfferingFilter:
 
 def offerings_for(
     *, user: User, region: Region, filters: OfferingFilter | None = None, today: datetime.date | None = None
-) -> QuerySet[GroupOffering]:
+) -> QuerySet[WithAnnotations[GroupOffering, OfferingCounts]]:
     """The offerings of `region` the user may see, with per offering its number of sessions, the
     first and last date, the next session from `today` and how many people were present in all
     (`present_total`: linked participants and anonymous counts). Three queries with the organisers
@@ -148,7 +178,9 @@ def counts_in_full(*, user: User, region: Region | int | None) -> bool:
     return may(user, "groups.view_counts_in_full", region=region)
 
 
-def small_counts_hidden(offerings: list[GroupOffering], *, in_full: bool) -> list[GroupOffering]:
+def small_counts_hidden(
+    offerings: list[WithAnnotations[GroupOffering, OfferingCounts]], *, in_full: bool
+) -> list[WithAnnotations[GroupOffering, OfferingCounts]]:
     """The offerings of a list page as the user may see their counts: unless `in_full`
     (`counts_in_full`), a `present_total` below SMALL_CELL becomes None."""
     if not in_full:
@@ -183,13 +215,15 @@ class OfferingTotals:
     linked_participants: int | None = 0
     # Those present per AttendeeRole and per Gender: the anonymous counts, with each linked
     # participant present as a pupil of unrecorded gender (so the parts add up to `present`).
-    by_role: dict[str, int | None] = field(default_factory=dict)
-    by_gender: dict[str, int | None] = field(default_factory=dict)
+    by_role: Mapping[str, int | None] = field(default_factory=dict)
+    by_gender: Mapping[str, int | None] = field(default_factory=dict)
     evaluation_forms: int | None = 0
     average_score: Decimal | None = None
 
 
-def _sessions_with_counts(queryset: QuerySet[GroupSession]) -> QuerySet[GroupSession]:
+def _sessions_with_counts(
+    queryset: QuerySet[GroupSession],
+) -> QuerySet[WithAnnotations[GroupSession, SessionCounts]]:
     attendance = GroupAttendance.objects.filter(session=OuterRef("pk"))
     return queryset.annotate(
         present_linked=_number(attendance.filter(status=AttendanceStatus.PRESENT), "session", Count("pk")),
@@ -235,12 +269,13 @@ def offering_detail(*, user: User, pk: Any, today: datetime.date | None = None) 
         by_role[row["role"]] += row["n"]
         by_gender[row["gender"]] += row["n"]
     held = [s for s in sessions if s.date <= today]
-    linked_present = sum(s.present_linked for s in held)
+    linked_present = sum(s.present_linked or 0 for s in held)  # never None here (hidden only below)
     by_role[AttendeeRole.PUPIL] += linked_present
     by_gender[Gender.UNKNOWN] += linked_present
-    present = sum(s.present_total for s in held)
+    present = sum(s.present_total or 0 for s in held)
     forms = sum(s.evaluation_forms or 0 for s in held if s.evaluation_score is not None)
-    scored = sum((s.evaluation_score * s.evaluation_forms for s in held if s.evaluation_score is not None),
+    # A score has its forms (constraint group_session_score_1_to_5_with_forms).
+    scored = sum((s.evaluation_score * (s.evaluation_forms or 0) for s in held if s.evaluation_score is not None),
                  Decimal("0"))
     offering.session_list = sessions
     offering.participant_list = participants
@@ -267,7 +302,7 @@ def offering_detail(*, user: User, pk: Any, today: datetime.date | None = None) 
     return offering
 
 
-def _head_counts_only(offering: GroupOffering, held: list[GroupSession]) -> None:
+def _head_counts_only(offering: GroupOffering, held: list[WithAnnotations[GroupSession, SessionCounts]]) -> None:
     """Leave of `offering_detail` what is shown outside the pool: no count split by "has a case"
     (with a case or not, absent, excused, participants with a case; and no breakdown by gender,
     which is not recorded of a participant linked to a case), and each head count below SMALL_CELL
@@ -433,11 +468,14 @@ class GroupFigures:
     by_role: dict[str, int | None]
 
 
-def _small_cells_hidden(counts: dict[Any, int], *, total_shown: bool = False) -> dict[Any, int | None]:
+def _small_cells_hidden(counts: Mapping[Any, int | None], *, total_shown: bool = False) -> dict[Any, int | None]:
     """`counts` with each cell from 1 to SMALL_CELL - 1 hidden (None): the one rule for every count
     shown outside the pool. With `total_shown` (the cells add up to a number shown with them) a single
-    hidden cell could be worked out by subtraction, so the smallest other non-zero cell is hidden too."""
-    shown: dict[Any, int | None] = {key: (None if 0 < value < SMALL_CELL else value) for key, value in counts.items()}
+    hidden cell could be worked out by subtraction, so the smallest other non-zero cell is hidden too.
+    A cell that is None already stays hidden."""
+    shown: dict[Any, int | None] = {
+        key: (None if value is None or 0 < value < SMALL_CELL else value) for key, value in counts.items()
+    }
     if total_shown and list(shown.values()).count(None) == 1:
         others = [key for key, value in shown.items() if value]
         if others:
@@ -512,15 +550,15 @@ def group_figures(
     linked = sum(row["linked_present"] or 0 for row in found.values())
     by_role[AttendeeRole.PUPIL] += linked
     by_gender[Gender.UNKNOWN] += linked
-    present = _small_cells_hidden({row.kind: row.present for row in rows}, total_shown=True)
+    present_shown = _small_cells_hidden({row.kind: row.present for row in rows}, total_shown=True)
     schools = sessions.filter(offering__school__isnull=False).values("offering__school").distinct().count()
     return GroupFigures(
         start=start,
         end=end,
-        rows=[replace(row, present=present[row.kind]) for row in rows],
+        rows=[replace(row, present=present_shown[row.kind]) for row in rows],
         offerings=sessions.values("offering").distinct().count(),
         sessions=sum(r.sessions for r in rows),
-        present=_small_cells_hidden({"present": sum(r.present for r in rows)})["present"],
+        present=_small_cells_hidden({"present": sum(r.present or 0 for r in rows)})["present"],
         hours=sum((r.hours for r in rows), Decimal("0.0")),
         schools=schools,
         by_gender=_small_cells_hidden(by_gender, total_shown=True),

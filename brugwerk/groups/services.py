@@ -372,8 +372,6 @@ def evaluation_record(
             except InvalidOperation:
                 errors["evaluation_score"] = _("Give the average score as a number from 1 to 5.")
                 score = None
-        if forms in ("", None):
-            forms = None
         if score is not None and not forms:
             errors["evaluation_forms"] = _("An average score needs the number of forms it comes from.")
         present = _present_total(session)

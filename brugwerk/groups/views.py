@@ -103,7 +103,7 @@ def offering_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "offering": offering,
         "totals": offering.totals,
         "today": today,
-        "take_attendance": (todays or untaken[-1:] or [None])[0] if can_change else None,
+        "take_attendance": (todays[0] if todays else untaken[-1] if untaken else None) if can_change else None,
         "quotes": [quote for session in reversed(held) for quote in session.quotes()][:QUOTES_SHOWN],
         "can_change": can_change,
         "can_add_session": can(user, Action.CREATE, GroupSession(offering=offering)),

@@ -58,7 +58,7 @@ def navigation(request):
     # The menu item whose address is the longest prefix of this page's is the current one.
     matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
     if matching:
-        max(matching, key=lambda item: len(item["url"]))["active"] = True
+        max(matching, key=lambda item: len(str(item["url"])))["active"] = True
     labels = dict(Role.choices)
     return {
         "current_region": region,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
@@ -49,6 +49,11 @@ from brugwerk.signals.models import SignalStatus
 from brugwerk.signals.selectors import signal_counts
 from brugwerk.timeuse.periods import this_month
 from brugwerk.timeuse.selectors import Figure, PillarRow, time_overview
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from brugwerk.cases.selectors import CaseloadRow
 
 # Agreed actions show as "to follow up" from this many days before they are due.
 FOLLOW_UP_DAYS_AHEAD = 7
@@ -159,7 +164,7 @@ def brugfiguur_section(
     )
     for appointment in appointments:
         # Whose case it is shows only for a case the user still guides.
-        appointment.visible_case = mine.get(appointment.case_id)
+        appointment.visible_case = mine.get(appointment.case_id) if appointment.case_id is not None else None
     case_ids = set(mine) | {item.referral_out.case_id for item in overdue}
     shown.append(Shown(Case, f"{region.name}: my cases and reminders", sorted(case_ids)))
     my_actions = open_actions(user=user, region=region, today=today, mine=True)
@@ -183,6 +188,13 @@ def brugfiguur_section(
     }
 
 
+class PoolOverviewMember(TypedDict):
+    """A pool member on the coordinator's start page."""
+
+    served: list[School]  # the schools they serve that the user may see
+    caseload: CaseloadRow | None
+
+
 def coordinator_section(
     *, user: User, region: Region, shown: list[Shown], today: datetime.date | None = None
 ) -> dict[str, Any]:
@@ -192,12 +204,15 @@ def coordinator_section(
     waiting for the pool, the schools whose cooperation agreement is past its evaluation date and the
     network actions past their due date."""
     today = today or timezone.localdate()
-    members = list(
-        scope(user, PoolMember, Action.VIEW)
-        .filter(region=region, active=True)
-        .select_related("user", "home_base")
-        .prefetch_related(Prefetch("schools", queryset=_schools(user), to_attr="served"))
-        .order_by("user__first_name", "user__last_name")
+    members = cast(
+        "list[WithAnnotations[PoolMember, PoolOverviewMember]]",  # `caseload` is set below
+        list(
+            scope(user, PoolMember, Action.VIEW)
+            .filter(region=region, active=True)
+            .select_related("user", "home_base")
+            .prefetch_related(Prefetch("schools", queryset=_schools(user), to_attr="served"))
+            .order_by("user__first_name", "user__last_name")
+        ),
     )
     unserved = list(
         scope(user, School, Action.VIEW)

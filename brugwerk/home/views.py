@@ -12,9 +12,10 @@ def start(request):
     roles = roles_in(user=request.user, region=region)
     context = start_page_for(user=request.user, region=region, roles=roles)
     actor = Actor.from_request(request)
+    region_id = region.pk if region is not None else None
     for shown in context["shown"]:
         if shown.ids:
-            record_list_view(actor=actor, model=shown.model, region_id=region.pk, label=shown.label,
+            record_list_view(actor=actor, model=shown.model, region_id=region_id, label=shown.label,
                              details={"page": "start", "shown": shown.ids})
     return render(request, "home/start.html", context)
 

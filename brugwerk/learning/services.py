@@ -100,7 +100,7 @@ def _check_session(
         errors["facilitator_name"] = _("Choose the facilitator from the list or give a name from outside, not both.")
     if session.facilitator_id and not _pool_ids(region_id, [session.facilitator], [Role.BRUGFIGUUR, Role.COORDINATOR]):
         errors["facilitator"] = _("Choose a bridge figure or the coordinator of this region.")
-    if session.life_domain_id and session.life_domain.region_id != region_id:
+    if (domain := session.life_domain) is not None and domain.region_id != region_id:
         errors["life_domain"] = _("Choose a life domain of this region.")
     if any(theme.region_id != region_id for theme in themes):
         errors["themes"] = _("Choose only themes of this region.")

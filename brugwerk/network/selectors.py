@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models
 from django.db.models import Case, Count, Q, QuerySet, Value, When
@@ -21,6 +21,8 @@ from brugwerk.regions.models import Region, School, ZoneMembership
 from brugwerk.regions.selectors import valid_on
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from brugwerk.accounts.models import User
 
 
@@ -32,21 +34,28 @@ class FoundOn(models.IntegerChoices):
     ZONE = 2, _("for the zone of the school's municipality")
 
 
+class Found(TypedDict):
+    """What `_relevant_to` adds to each contact point."""
+
+    found_on: int  # a FoundOn value (a FoundOn after `_as_found_on`)
+
+
 @dataclass
 class OrganisationContacts:
     organisation: PartnerOrganisation
     contact_points: list[ContactPoint] = field(default_factory=list)
 
 
-def _relevant_to(*, user: User, school: School, on: datetime.date | None) -> QuerySet[ContactPoint]:
+def _relevant_to(
+    *, user: User, school: School, on: datetime.date | None
+) -> QuerySet[WithAnnotations[ContactPoint, Found]]:
     """The contact points of the school's region that answer for the school, its municipality or
     the zone its municipality belongs to on `on`, each with `found_on` (a `FoundOn` value)."""
-    if not scope(user, School).filter(pk=school.pk).exists():
-        return ContactPoint.objects.none()
+    school_visible = scope(user, School).filter(pk=school.pk).exists()
     zones_today = ZoneMembership.objects.filter(
         valid_on(on or timezone.localdate()), municipality_id=school.municipality_id
     ).values("zone_id")
-    return (
+    points = (
         scope(user, ContactPoint)
         .filter(organisation__region_id=school.region_id)
         .filter(Q(school=school) | Q(municipality_id=school.municipality_id) | Q(zone_id__in=zones_today))
@@ -61,9 +70,12 @@ def _relevant_to(*, user: User, school: School, on: datetime.date | None) -> Que
         )
         .order_by("organisation__name", "organisation_id", "found_on", "person_name")
     )
+    return points if school_visible else points.none()
 
 
-def _as_found_on(points: list[ContactPoint]) -> list[ContactPoint]:
+def _as_found_on(
+    points: list[WithAnnotations[ContactPoint, Found]],
+) -> list[WithAnnotations[ContactPoint, Found]]:
     for point in points:
         point.found_on = FoundOn(point.found_on)
     return points
@@ -76,7 +88,7 @@ def contact_points_for(
     organisation: PartnerOrganisation | None = None,
     partner_type: str | None = None,
     on: datetime.date | None = None,
-) -> list[ContactPoint]:
+) -> list[WithAnnotations[ContactPoint, Found]]:
     """Who answers for `school`: per organisation (only `organisation`, or only organisations of
     `partner_type`, when given) the contact points on the most specific scope that has any.
     Each carries `found_on`. Nothing of another region, nothing the user may not see."""
@@ -85,7 +97,7 @@ def contact_points_for(
         qs = qs.filter(organisation=organisation)
     if partner_type:
         qs = qs.filter(organisation__type=partner_type)
-    answers: list[ContactPoint] = []
+    answers: list[WithAnnotations[ContactPoint, Found]] = []
     best: dict[int, int] = {}
     for point in qs:
         level = best.setdefault(point.organisation_id, point.found_on)

@@ -4,10 +4,15 @@ membership, since zones were redrawn on 1 January 2025) and secondary schools.
 Every record of Brugwerk belongs to exactly one region; the access policy scopes by it.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Region(models.Model):
@@ -95,7 +100,7 @@ class ZoneMembership(models.Model):
 
     # Not columns: set on the records a selector or view hands to a page (see where they are set).
     status: str
-    status_label: str
+    status_label: "StrOrPromise"
     can_end: bool
 
     class Meta:

@@ -61,7 +61,7 @@ class SignalForm(ModelForm):
         """Keep only the place the level needs (as the service does), and ask for it when missing."""
         super().clean()
         data = self.cleaned_data
-        needed = PLACE_OF_LEVEL.get(data.get("level"))
+        needed = PLACE_OF_LEVEL.get(data.get("level") or "")
         for field in PLACE_FIELDS:
             if field != needed:
                 data[field] = None

@@ -199,6 +199,9 @@ class SignalEvidence(models.Model):
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    can_remove: bool
+
     class Meta:
         ordering = ["added_at", "pk"]
         verbose_name = _("evidence of a signal")

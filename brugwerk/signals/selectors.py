@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ class SignalFilter:
     school: School | None = None
 
 
-def _count_of(model: type, **extra: Any) -> Coalesce:
+def _count_of(model: type[Model], **extra: Any) -> Coalesce:
     """The number of `model` rows of each signal, as a subquery (no join that multiplies rows)."""
     rows = (
         model._default_manager.filter(signal=OuterRef("pk"), **extra)

@@ -124,7 +124,7 @@ def signal_create(*, actor: Actor, region: Region, values: Mapping[str, Any]) ->
         audit_create(actor, signal)
         first = SignalStatusChange.objects.create(
             signal=signal, from_status="", to_status=SignalStatus.RECORDED, changed_on=signal.recorded_on,
-            changed_by=actor.user,
+            changed_by=actor.required_user,
         )
         audit_create(actor, first)
         # A brugfiguur stands behind what they record (a coordinator records for the pool).
@@ -272,7 +272,7 @@ def signal_status_change(
 
 # What a response does to the signal's status: an answer to a signal passed on makes it "answered",
 # an action taken makes it "action taken" unless it is closed already.
-AFTER_RESPONSE = {
+AFTER_RESPONSE: dict[str, tuple[set[str], str]] = {
     ResponseKind.ANSWER: ({SignalStatus.PASSED_ON}, SignalStatus.ANSWERED),
     ResponseKind.ACTION_TAKEN: ({SignalStatus.PASSED_ON, SignalStatus.ANSWERED}, SignalStatus.ACTION_TAKEN),
 }
@@ -296,7 +296,7 @@ def signal_response_add(*, actor: Actor, signal: Signal, values: Mapping[str, An
         full_clean(response, errors)
         response.save()
         audit_create(actor, response)
-        statuses, to_status = AFTER_RESPONSE.get(response.kind, (set(), None))
-        if signal.status in statuses:
-            _move(actor, signal, to_status, changed_on=response.received_on)
+        after = AFTER_RESPONSE.get(response.kind)
+        if after is not None and signal.status in after[0]:
+            _move(actor, signal, after[1], changed_on=response.received_on)
     return response

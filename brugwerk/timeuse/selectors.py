@@ -221,7 +221,7 @@ def time_overview(
     kinds: dict[tuple[str, str], Figure] = defaultdict(Figure)
     for row in rows:
         kinds[(row.pillar, row.kind)] += Figure(row.minutes, row.activities)
-    order = {pillar: i for i, pillar in enumerate(PILLARS)}
+    order: dict[str, int] = {pillar: i for i, pillar in enumerate(PILLARS)}
     labels = {pillar.value: str(pillar.label) for pillar in PILLARS}
     return TimeOverview(
         scope=level,

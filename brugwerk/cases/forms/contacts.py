@@ -83,7 +83,7 @@ class ContactMomentFields(forms.Form):
         self.fields["occurred_on"].initial = now.date()
         self.fields["occurred_time"].initial = now.time()
         self.fields["with_whom"].initial = [ContactWith.YOUNG_PERSON]
-        if default_type in dict(field_of(self, "contact_type", forms.ChoiceField).choices):
+        if default_type in dict(ContactType.choices if contact_types is None else contact_types):  # the field's
             self.fields["contact_type"].initial = default_type
 
     def occurred_at(self) -> datetime.datetime | None:

@@ -311,6 +311,9 @@ class AgreedAction(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Not columns: set on the records a selector or view hands to a page (see where they are set).
+    overdue: bool
+
     class Meta:
         ordering = ["done_at", "due_date", "pk"]
         verbose_name = _("agreed action")

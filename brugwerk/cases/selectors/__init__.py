@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -47,6 +47,9 @@ from brugwerk.cases.models import (
 from brugwerk.core.dates import start_of, subtract_working_days, working_days_between
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone, ZoneMembership
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _feedback_due_before(region: Region, today: datetime.date) -> datetime.datetime:
@@ -118,7 +121,16 @@ def contact_note_visible(*, user: User, contact: ContactMoment) -> bool:
     return not contact.note_private or contact.brugfiguur_id == user.pk
 
 
-def _with_visible_notes(contacts: QuerySet[ContactMoment], user: User) -> QuerySet[ContactMoment]:
+class VisibleNote(TypedDict):
+    """What `_with_visible_notes` adds to each contact."""
+
+    visible_note: str
+    note_hidden: int  # 1 for somebody else's private note
+
+
+def _with_visible_notes(
+    contacts: QuerySet[ContactMoment], user: User
+) -> QuerySet[WithAnnotations[ContactMoment, VisibleNote]]:
     """`visible_note` holds the note, or "" for somebody else's private note; the note itself is not
     even read from the database (templates show `visible_note`)."""
     hidden = Q(note_private=True) & ~Q(brugfiguur_id=user.pk)
@@ -388,13 +400,12 @@ class PartnerReferral:
 
 def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
     addressed = where(user, "cases.view_partner_inbox")  # to their organisation, while consent stands
-    referrals = (
+    referrals = list(
         scope(user, ReferralOut)
         .filter(addressed, consent__withdrawn_at__isnull=True, **lookup)
         .select_related("organisation", "contact_point", "sent_by", "case__region")
         .order_by("-sent_at", "-pk")
     )
-    referrals = list(referrals)
     feedback: dict[int, list[PartnerFeedback]] = {}
     labels = dict(ReferralOutStatus.choices)
     for referral_id, status, note, given_at in (

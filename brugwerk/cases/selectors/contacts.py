@@ -74,7 +74,7 @@ def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:
     schools = list(
         scope(user, School).filter(region=region).annotate(served=Exists(serves)).order_by("name", "pk")
     )
-    served = [school for school in schools if school.served]
+    served: list[School] = [school for school in schools if school.served]
     today = timezone.localdate()
     present = next(
         (school for finder in _school_of_the_day if (school := finder(user=user, region=region, today=today))),

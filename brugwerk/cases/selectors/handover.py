@@ -106,7 +106,9 @@ class ContactPointChoices:
 
 def recipient_contact_points(*, user: User, case: Case, organisation: PartnerOrganisation) -> ContactPointChoices:
     school = case_school(case)
-    first = contact_points_for(user=user, school=school, organisation=organisation) if school else []
+    first: list[ContactPoint] = []
+    if school:
+        first += contact_points_for(user=user, school=school, organisation=organisation)
     first_ids = {point.pk for point in first}
     others = [point for point in contact_points_of(user=user, organisation=organisation) if point.pk not in first_ids]
     return ContactPointChoices(for_school=first, others=others)

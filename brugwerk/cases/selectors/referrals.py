@@ -67,8 +67,8 @@ def referrer_in(*, user: User, region: Region) -> Referrer | None:
         return Referrer(Referrer.SCHOOL, own, none, school_fixed=_only(own))
     organisation_ids = organisations_of(user, region)
     if organisation_ids:
-        own = scope(user, PartnerOrganisation).filter(region=region, pk__in=organisation_ids).order_by("name")
-        return Referrer(Referrer.PARTNER, schools, own, organisation_fixed=_only(own))
+        partners = scope(user, PartnerOrganisation).filter(region=region, pk__in=organisation_ids).order_by("name")
+        return Referrer(Referrer.PARTNER, schools, partners, organisation_fixed=_only(partners))
     return None
 
 

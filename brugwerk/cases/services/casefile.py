@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,14 +157,14 @@ def help_question_add(
     return question
 
 
-def _update_content[M: models.Model](
+def _update_content[M: (HelpQuestion, Goal)](
     actor: Actor, obj: M, values: Mapping[str, Any], allowed: frozenset[str], check: Any = None
 ) -> M:
     """Change `values` of a record of a case's content, with the case open and the actor in its team."""
     _unknown(values, allowed)
     with transaction.atomic():
         obj = locked(obj)
-        case = obj.case  # type: ignore[attr-defined]  # M is any case-content model; each has `case`
+        case = obj.case
         require_case_content_write(actor, obj, case)
         before = snapshot(obj)
         for name, value in _strip(values).items():

@@ -40,7 +40,7 @@ def saved_filter_create(*, actor: Actor, region: Region, name: str, query: Mappi
     errors: dict[str, str] = {}
     saved.name = require_text(errors, "name", name)
     if saved.name and SavedFilter.objects.filter(
-        owner_id=actor.user.pk, region=region, name__iexact=saved.name
+        owner_id=actor.required_user.pk, region=region, name__iexact=saved.name
     ).exists():
         errors["name"] = _("You already have a saved filter with this name.")
     full_clean(saved, errors)

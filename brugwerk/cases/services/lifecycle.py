@@ -133,6 +133,7 @@ def case_transfer(
             case.close_reason = CloseReason.MOVED_AWAY
             case.outcome = case.outcome or note
         else:
+            assert lead is not None  # `_lead_for` gave one, or it set an error that raise_if raised
             case.school = to_school
             case.lead = lead
         case.save()

@@ -112,7 +112,7 @@ def referral_create(
     duplicates = (
         list(
             possible_duplicates(
-                user=actor.user,
+                user=actor.required_user,
                 region=region,
                 first_name=referral.pupil_first_name,
                 last_name=referral.pupil_last_name,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,7 +34,7 @@ from brugwerk.cases.selectors.contacts import (
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
 from brugwerk.core.http import refused_as_missing, region_or_404, require
-from brugwerk.core.types import AuthenticatedHttpRequest, field_of
+from brugwerk.core.types import AuthenticatedHttpRequest, queryset_of
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 from brugwerk.vocabularies.selectors import terms_in_use
@@ -219,8 +218,8 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
                     % {"count": count},
                 )
                 return redirect(case_url(case))
-    young_people = list(field_of(form, "young_person", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
-    contact_ids = list(field_of(form, "contacts", forms.ModelChoiceField).queryset.values_list("pk", flat=True))
+    young_people = list(queryset_of(form, "young_person").values_list("pk", flat=True))
+    contact_ids = list(queryset_of(form, "contacts").values_list("pk", flat=True))
     record_list_view(
         actor=Actor.from_request(request),
         model=ContactMoment,

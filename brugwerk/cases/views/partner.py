@@ -48,7 +48,7 @@ def partner_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     require(selectors.is_partner_in(user=user, region=region))
     rows = selectors.partner_inbox(user=user, region=region)
-    groups = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
+    groups: dict[str, list[selectors.PartnerReferral]] = {NEW: [], ACKNOWLEDGED: [], FEEDBACK_GIVEN: []}
     for row in rows:
         groups[_stage(row.status)].append(row)
     context = {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -79,7 +79,8 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     referrer = selectors.referrer_in(user=user, region=region)
-    require(referrer is not None)
+    if referrer is None:
+        raise Http404
     form = ReferralForm(
         request.POST or None, referrer=referrer, life_domains=terms_in_use(user=user, model=LifeDomain, region=region)
     )
@@ -216,7 +217,7 @@ def _render_detail(
     undecided = referral.status in OPEN_REFERRAL_STATUSES
     if can_triage and undecided and forms is None:
         forms = _decision_forms(request, referral)
-    full = can_triage or (referral.case_id is not None and can(user, Action.VIEW, referral.case))
+    full = can_triage or (referral.case is not None and can(user, Action.VIEW, referral.case))
     details = {"duplicates": [person.pk for person in forms.duplicates]} if forms and forms.duplicates else None
     record_view(actor=Actor.from_request(request), subject=referral, details=details)
     if not full:
@@ -312,7 +313,8 @@ def _per_school(items: list[casework.WaitingItem]) -> list[SchoolWaiting]:
     """How many wait per school and the longest wait there (from the list itself, no query)."""
     groups: dict[str, list[int]] = {}
     for item in items:
-        name = item.referral.school.name if item.referral.school_id else _("No school")
+        school = item.referral.school
+        name = school.name if school is not None else _("No school")
         groups.setdefault(name, []).append(item.waiting_days)
     return sorted(
         (SchoolWaiting(name, len(days), max(days)) for name, days in groups.items()),

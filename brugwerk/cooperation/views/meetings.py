@@ -4,7 +4,7 @@ overdue first), marked done by their owner, also on a phone."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,6 +33,11 @@ from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from brugwerk.cooperation.selectors import Overdue
 
 MEETINGS_PER_PAGE = 25
 ACTIONS_PER_PAGE = 50
@@ -80,7 +85,9 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = selectors.meeting_get(user=user, pk=pk)
-    agreements, actions = meeting.visible_agreements, meeting.visible_actions
+    agreements = meeting.visible_agreements
+    # Each action with `overdue` (set below, as `selectors.open_actions` annotates it on the list page).
+    actions = cast("list[WithAnnotations[MeetingAction, Overdue]]", meeting.visible_actions)
     can_change = can(user, Action.CHANGE, meeting)
     done_allowed = permitted(user, MeetingAction, Action.CHANGE, actions)
     today = timezone.localdate()

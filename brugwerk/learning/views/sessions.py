@@ -3,6 +3,8 @@ recording an intervision, a coaching or a learning-network meeting, its page and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,19 +25,22 @@ from brugwerk.learning.views import learning_nav
 from brugwerk.regions.models import Region
 from brugwerk.vocabularies.selectors import terms_in_use
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SESSIONS_PER_PAGE = 25
 KIND_OF_SLUG = {
     "intervisie": LearningKind.INTERVISION,
     "coaching": LearningKind.COACHING,
     "lerend-netwerk": LearningKind.LEARNING_NETWORK,
 }
-SLUG_OF_KIND = {kind: slug for slug, kind in KIND_OF_SLUG.items()}
-CREATE_TITLES = {
+SLUG_OF_KIND: dict[str, str] = {kind: slug for slug, kind in KIND_OF_SLUG.items()}
+CREATE_TITLES: dict[str, StrOrPromise] = {
     LearningKind.INTERVISION: gettext_lazy("Record an intervision"),
     LearningKind.COACHING: gettext_lazy("Record a coaching moment"),
     LearningKind.LEARNING_NETWORK: gettext_lazy("Record a learning-network meeting"),
 }
-INTROS = {
+INTROS: dict[str, StrOrPromise] = {
     LearningKind.INTERVISION: gettext_lazy(
         "Intervision is about a case, told anonymously: leave out names, the school and anything that would let "
         "someone recognise the young person or the family. The participants and the coordinator can read it."
