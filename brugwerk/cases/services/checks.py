@@ -3,15 +3,13 @@ writes to a closed case, the guidance team for case content, and who holds a rol
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action
+from brugwerk.access import Action, may, region_ids_of
 from brugwerk.access.checks import require
-from brugwerk.accounts.models import Membership, Role
+from brugwerk.accounts.models import User
 from brugwerk.audit.services import Actor
 from brugwerk.cases.models import Case, CaseStatus
 
@@ -29,19 +27,12 @@ def require_case_content_write(actor: Actor, obj: models.Model, case: Case) -> N
     require(actor, Action.CREATE if obj.pk is None else Action.CHANGE, obj)
 
 
-def is_brugfiguur_of(user: Any, region_id: int) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and Membership.objects.filter(
-            user_id=user.pk, region_id=region_id, role=Role.BRUGFIGUUR, revoked_at__isnull=True
-        ).exists()
-    )
+def is_brugfiguur_of(user: User | None, region_id: int) -> bool:
+    """Whether `user` (an active account) guides young people as a bridge figure of the region, so
+    may lead a case, hold an agenda or be given a share."""
+    return user is not None and may(user, "cases.guide_cases", region=region_id)
 
 
-def has_role_in(user: Any, region_id: int) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and Membership.objects.filter(user_id=user.pk, region_id=region_id, revoked_at__isnull=True).exists()
-    )
+def has_role_in(user: User | None, region_id: int) -> bool:
+    """Whether `user` (an active account) works in the region (holds a role there)."""
+    return user is not None and region_id in region_ids_of(user)
