@@ -74,7 +74,8 @@ class MembershipRule(Rule):
             # Nobody grants themselves a role: an administrator could otherwise make themselves coordinator.
             return False
         granters = ROLE_GRANTERS.get(role, COORDINATOR_ROLE)
-        if user_id is not None and (
+        # Without a region nobody may grant (`has_role` below is False), so the query is asked only with one.
+        if user_id is not None and region_id is not None and (
             Membership.objects.filter(user_id=user_id, revoked_at__isnull=True).exclude(region_id=region_id).exists()
         ):
             granters = granters & COORDINATOR_ROLE

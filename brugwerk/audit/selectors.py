@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -14,17 +14,13 @@ from brugwerk.access import Action, can, scope
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.core.dates import start_of
 
-
-class Region(Protocol):
-    """A region (`regions.Region`) as these reads use it: by its key. The audit trail sits below the
-    region's app, which writes to it, so it does not import it."""
-
-    pk: Any
-
 if TYPE_CHECKING:
+    # For the type checker only: the audit trail sits below the regions app, which writes to it, so
+    # it does not import it when the code runs (the import contract leaves these imports out).
     from django_stubs_ext import StrOrPromise
 
     from brugwerk.accounts.models import User
+    from brugwerk.regions.models import Region
 
 
 def audit_visible(*, user: User, region: Region | None, event: str = AuditEvent.VIEW) -> bool:

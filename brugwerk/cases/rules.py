@@ -58,7 +58,7 @@ class CaseTeam:
 
     @staticmethod
     def sharer(principal: Principal, p: str) -> Q:
-        shared = CaseShare.objects.active_on(timezone.localdate()).filter(user_id=principal.user_id)
+        shared = CaseShare.objects.active_on(timezone.localdate()).filter(user_id=principal.id)
         return in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(
             **{f"{p}id__in": shared.values("case_id")}
         )

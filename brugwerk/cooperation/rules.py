@@ -64,7 +64,7 @@ def _meeting_view(principal: Principal, p: str = "", region_wide: frozenset[str]
 
 def _meeting_change(principal: Principal, p: str = "") -> Q:
     """The coordinator, and the bridge figures who attended."""
-    attended = Attendance.objects.filter(user_id=principal.user_id).values("networkmeeting_id")
+    attended = Attendance.objects.filter(user_id=principal.id).values("networkmeeting_id")
     return in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
         in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": attended})
     )

@@ -16,7 +16,7 @@ The access policy keeps ids in URLs in range the same way (`access.get_object_or
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -135,15 +135,21 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class CardsMixin:
+if TYPE_CHECKING:
+    from django.forms.widgets import ChoiceWidget as _ChoiceWidget  # what the mixin is mixed into
+else:
+    _ChoiceWidget = object
+
+
+class CardsMixin(_ChoiceWidget):
     """Choices shown as big tap targets: the class `choice-cards` (app.css) on the group only, not
     on every input."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
-        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)  # type: ignore[call-arg]
+        super().__init__(attrs={"class": "choice-cards", **(attrs or {})}, choices=choices)
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        option = super().create_option(*args, **kwargs)
         option["attrs"].pop("class", None)
         return option
 
@@ -164,8 +170,12 @@ def choice_with_blank(choices: list[tuple[str, Any]], blank: Any) -> list[tuple[
 
 
 def model_values(form: forms.ModelForm) -> dict[str, Any]:
-    """The cleaned values of the model fields a form edits, as a service takes them."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+    """The cleaned values of the model fields a form edits, as a service takes them (the form names
+    them in its `Meta.fields`)."""
+    fields = form._meta.fields
+    if fields is None:  # `fields = "__all__"` or only `exclude`: no list to take the values by
+        raise TypeError(f"{type(form).__name__} names no fields in its Meta.fields.")
+    return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
 
 
 def add_service_errors(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -74,7 +74,7 @@ def render_page_or_fragment(
     """The whole page, or for an htmx request (live search) only its `fragment` partial. A history
     restore (the back button) needs the whole page again."""
     htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = bool(htmx and not htmx.history_restore_request)
     response = render(request, f"{template}#{fragment}" if partial else template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -93,15 +93,17 @@ def password_recently_confirmed(request: HttpRequest) -> bool:
     return 0 <= time.time() - confirmed_at < RECENT_PASSWORD_SECONDS
 
 
-def require_recent_password[V: Callable[..., HttpResponse]](view: V) -> V:
+def require_recent_password[R: HttpRequest, **P](
+    view: Callable[Concatenate[R, P], HttpResponse],
+) -> Callable[Concatenate[R, P], HttpResponse]:
     """Send the user to re-enter their password (`accounts:confirm_password`) unless they did so in
     the last ten minutes."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if password_recently_confirmed(request):
             return view(request, *args, **kwargs)
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('accounts:confirm_password')}?{query}")
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

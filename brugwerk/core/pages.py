@@ -12,7 +12,7 @@ form page (`core/form_page.html`) again with its errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -27,7 +27,7 @@ from brugwerk.core.http import refused_as_missing
 
 FORM_PAGE = "core/form_page.html"
 
-Forms = forms.BaseForm | Sequence[Any]  # one form, or several forms and formsets
+Forms = forms.BaseForm | list[Any] | tuple[Any, ...]  # one form, or several forms and formsets
 
 
 def run_form(

@@ -33,7 +33,7 @@ FIGURE_READERS = frozenset({Role.BRUGFIGUUR, Role.COORDINATOR, Role.BELEID})
 def _co_led(principal: Principal) -> Q:
     """Activities the principal helped lead (a subquery, so a list never holds an activity twice)."""
     through = SchoolTeamActivity.co_facilitators.through
-    return Q(pk__in=through.objects.filter(user_id=principal.user_id).values("schoolteamactivity_id"))
+    return Q(pk__in=through.objects.filter(user_id=principal.id).values("schoolteamactivity_id"))
 
 
 def _activity_view(principal: Principal) -> Q:

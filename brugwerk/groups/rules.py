@@ -47,7 +47,7 @@ def offering_view(principal: Principal, p: str = "") -> Q:
 
 def offering_change(principal: Principal, p: str = "") -> Q:
     """The coordinator, and the organisers while they hold the brugfiguur role in the region."""
-    organised = Organisers.objects.filter(user_id=principal.user_id).values("groupoffering_id")
+    organised = Organisers.objects.filter(user_id=principal.id).values("groupoffering_id")
     return in_regions(principal, COORDINATOR_ROLE, f"{p}region") | (
         in_regions(principal, BRUGFIGUUR_ROLE, f"{p}region") & Q(**{f"{p}id__in": organised})
     )

@@ -18,7 +18,7 @@ register(PoolMember, Rule("region", DIRECTORY))
 
 def served_schools(principal: Principal) -> models.QuerySet:
     """The schools the principal serves as an active member of a pool (ids, as a subquery)."""
-    return School.objects.filter(pool_members__user_id=principal.user_id, pool_members__active=True).values("pk")
+    return School.objects.filter(pool_members__user_id=principal.id, pool_members__active=True).values("pk")
 
 
 register_permission(Permission(

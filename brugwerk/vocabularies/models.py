@@ -34,6 +34,8 @@ class RegionVocabulary(models.Model):
     DEFAULTS: ClassVar[tuple[str, ...]] = ()
 
     region: Any  # declared by each concrete list with `region_field`
+    region_id: int  # the column of that foreign key
+    can_change: bool  # not a column: set on each entry of the list page by `selectors.terms_to_manage`
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)

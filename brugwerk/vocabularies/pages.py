@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
@@ -27,6 +27,7 @@ from brugwerk.audit.services import Actor
 from brugwerk.core.forms import model_values
 from brugwerk.core.http import region_or_404, require
 from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.vocabularies import selectors, services
 from brugwerk.vocabularies.forms import term_form_class
@@ -66,7 +67,7 @@ class VocabularyPages:
     parent_crumbs: Callable[[], Crumbs] = list  # the pages above the list
     nav_template: str = ""  # instead of breadcrumbs on the list page (tabs)
     nav_current: str = ""
-    nav_context: Callable[[HttpRequest, Region], dict[str, Any]] | None = None
+    nav_context: Callable[[AuthenticatedHttpRequest, Region], dict[str, Any]] | None = None
     usage: str = ""  # the relation of the records naming an entry, counted on the list page
     offer_defaults: bool = False  # a region without entries can take the default list
     template: str = field(default="vocabularies/term_list.html")
@@ -77,28 +78,30 @@ class VocabularyPages:
     def _crumbs(self) -> Crumbs:
         return [*self.parent_crumbs(), (reverse(self.url_name("list")), str(self.texts.crumb))]
 
-    def _region(self, request: HttpRequest) -> Region:
+    def _region(self, request: AuthenticatedHttpRequest) -> Region:
         region = region_or_404(request)
         require(can(request.user, Action.CREATE, self.model, region=region))
         return region
 
-    def _save(self, request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+    def _save(self, request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
         try:
             return run_form(request, form, save)
         except PermissionDenied:
             raise Http404 from None
 
-    def _form_page(self, request: HttpRequest, form: Any, title: str) -> HttpResponse:
+    def _form_page(self, request: AuthenticatedHttpRequest, form: Any, title: str) -> HttpResponse:
         return render_form(
             request, form=form, title=title, cancel_url=reverse(self.url_name("list")), breadcrumbs=self._crumbs()
         )
 
-    def _form(self, request: HttpRequest, *, create: bool, instance: RegionVocabulary | None = None) -> Any:
+    def _form(
+        self, request: AuthenticatedHttpRequest, *, create: bool, instance: RegionVocabulary | None = None
+    ) -> Any:
         help_texts = {"position": self.texts.position_help, "active": self.texts.active_help}
         form_class = term_form_class(self.model, create=create, help_texts=help_texts)
         return form_class(request.POST or None, instance=instance)
 
-    def list_view(self, request: HttpRequest) -> HttpResponse:
+    def list_view(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         region = self._region(request)
         terms = selectors.terms_to_manage(user=request.user, model=self.model, region=region, usage=self.usage)
         context = {
@@ -115,7 +118,7 @@ class VocabularyPages:
         }
         return render(request, self.template, context)
 
-    def create_view(self, request: HttpRequest) -> HttpResponse:
+    def create_view(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         region = self._region(request)
         form = self._form(request, create=True)
         term = self._save(
@@ -130,7 +133,7 @@ class VocabularyPages:
             return redirect(self.url_name("list"))
         return self._form_page(request, form, str(self.texts.create_title))
 
-    def update_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def update_view(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         term = selectors.term_get(user=request.user, model=self.model, pk=pk, action=Action.CHANGE)
         name = term.name  # the form changes `term` in memory while it validates
         form = self._form(request, create=False, instance=term)
@@ -144,7 +147,7 @@ class VocabularyPages:
             return redirect(self.url_name("list"))
         return self._form_page(request, form, str(self.texts.update_title) % {"name": name})
 
-    def defaults_view(self, request: HttpRequest) -> HttpResponse:
+    def defaults_view(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         region = self._region(request)
         services.terms_ensure_defaults(model=self.model, region=region, actor=Actor.from_request(request))
         messages.success(request, str(self.texts.defaults_done))

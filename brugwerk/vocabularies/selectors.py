@@ -29,7 +29,7 @@ def terms_in_use[T: RegionVocabulary](
 
 def term_get[T: RegionVocabulary](*, user: Any, model: type[T], pk: Any, action: Action = Action.VIEW) -> T:
     """One entry `user` may `action`; 404 when it is missing or not theirs."""
-    return get_object_or_404(user, model.objects.select_related("region"), action, pk=pk)
+    return get_object_or_404(user, model._default_manager.select_related("region"), action, pk=pk)
 
 
 def terms_to_manage[T: RegionVocabulary](
@@ -37,11 +37,12 @@ def terms_to_manage[T: RegionVocabulary](
 ) -> list[T]:
     """The list as its keeper sees it: each entry with `can_change`, and with `usage` (a relation of
     the records that name it) its `usage_count`."""
-    terms = terms_for(user=user, model=model, region=region)
+    # A queryset of `model` (the annotation below adds a column the abstract model does not know of).
+    terms: QuerySet[Any] = terms_for(user=user, model=model, region=region)
     if usage:
         terms = terms.annotate(usage_count=Count(usage, distinct=True))
     changeable = set(scope(user, model, Action.CHANGE).filter(region=region).values_list("pk", flat=True))
-    rows = list(terms)
+    rows: list[T] = list(terms)
     for term in rows:
-        term.can_change = term.pk in changeable  # type: ignore[attr-defined]
+        term.can_change = term.pk in changeable
     return rows

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, ProhibitNullCharactersValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
@@ -54,7 +55,8 @@ def _validate(term: RegionVocabulary) -> None:
         except ValidationError as exc:
             errors["name"] = exc.messages
     if "name" not in errors and (
-        type(term)._default_manager.filter(region_id=term.region_id, name__iexact=term.name)
+        # The region is a column of each concrete list, not of the abstract model: hence a `Q`.
+        type(term)._default_manager.filter(Q(region_id=term.region_id), name__iexact=term.name)
         .exclude(pk=term.pk)
         .exists()
     ):
