@@ -210,11 +210,12 @@ def audit_update(
         record(actor=actor, event=AuditEvent.UPDATE, subject=obj, changes=changes)
 
 
-def locked_for[M: models.Model](actor: Actor, obj: M, action: Action = Action.CHANGE) -> M:
-    """The stored record locked for this transaction, once the policy lets `actor` see it and do
-    `action` on it (call it inside `transaction.atomic()`)."""
+def locked_for[M: models.Model](actor: Actor, obj: M, action: Action = Action.CHANGE, *, view: bool = True) -> M:
+    """The stored record locked for this transaction, once the policy lets `actor` see it (unless not
+    `view`) and do `action` on it (call it inside `transaction.atomic()`)."""
     obj = locked(obj)
-    require(actor, Action.VIEW, obj)
+    if view:
+        require(actor, Action.VIEW, obj)
     require(actor, action, obj)
     return obj
 
