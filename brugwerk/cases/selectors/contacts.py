@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.access import scope
@@ -65,7 +66,7 @@ class SchoolChoices:
     others: list[School]
     today: School | None  # where the user has a presence day today, else their only school
 
-    def choices(self, blank: str) -> list[Any]:
+    def choices(self, blank: str | Promise) -> list[Any]:
         """The choices of a school field: `blank` first, then the schools the user serves, then the
         region's others, each in a group."""
 
