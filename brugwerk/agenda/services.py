@@ -16,10 +16,19 @@ from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
 from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay, new_feed_token
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
+from brugwerk.audit.services import (
+    Actor,
+    audit_update,
+    delete_audited,
+    locked_for,
+    record,
+    save_changed,
+    save_created,
+    snapshot,
+)
 from brugwerk.cases.models import Case
 from brugwerk.cases.services.checks import is_brugfiguur_of
-from brugwerk.core.services import check_region, full_clean, locked, text
+from brugwerk.core.services import check_region, full_clean, text
 from brugwerk.regions.models import Region, School
 
 
@@ -60,10 +69,7 @@ def appointment_create(
     require(actor, Action.CREATE, appointment)  # one's own agenda, or the coordinator's pool
     errors: dict[str, str] = {}
     _check_appointment(errors, appointment, actor)
-    full_clean(appointment, errors)
-    with transaction.atomic():
-        appointment.save()
-        audit_create(actor, appointment)
+    save_created(actor, appointment, errors)
     return appointment
 
 
@@ -79,33 +85,18 @@ def appointment_update(
     school: School | None = None,
 ) -> Appointment:
     with transaction.atomic():
-        appointment = locked(appointment)
-        require(actor, Action.VIEW, appointment)
-        require(actor, Action.CHANGE, appointment)
+        appointment = locked_for(actor, appointment)
         before = snapshot(appointment)
         appointment.kind, appointment.starts_at, appointment.ends_at = kind, starts_at, ends_at
         appointment.location, appointment.case, appointment.school = text(location), case, school
         errors: dict[str, str] = {}
         _check_appointment(errors, appointment, actor)
-        full_clean(appointment, errors)
-        appointment.save()
-        audit_update(actor, appointment, before)
+        save_changed(actor, appointment, before, errors)
     return appointment
 
 
 def _delete(actor: Actor, obj: Appointment | PresenceDay) -> None:
-    with transaction.atomic():
-        obj = locked(obj)
-        require(actor, Action.VIEW, obj)
-        require(actor, Action.DELETE, obj)
-        before = snapshot(obj)
-        label, pk, subject_type = str(obj), obj.pk, obj._meta.label_lower
-        region_id = obj.region_id
-        obj.delete()
-        record(
-            actor=actor, event=AuditEvent.DELETE, subject_type=subject_type, subject_id=str(pk),
-            subject_label=label, region_id=region_id, changes=before,
-        )
+    delete_audited(actor, obj, region_id=obj.region_id)
 
 
 def appointment_delete(*, actor: Actor, appointment: Appointment) -> None:
@@ -133,19 +124,14 @@ def presence_day_create(
     check_region(errors, "school", school, region.pk)
     if valid_until is not None and isinstance(valid_from, datetime.date) and valid_until < valid_from:
         errors["valid_until"] = _("The last day cannot lie before the first.")
-    full_clean(day, errors)
-    with transaction.atomic():
-        day.save()
-        audit_create(actor, day)
+    save_created(actor, day, errors)
     return day
 
 
 def presence_day_end(*, actor: Actor, presence_day: PresenceDay, valid_until: datetime.date) -> PresenceDay:
     """The brugfiguur is no longer at this school on this weekday after `valid_until`."""
     with transaction.atomic():
-        day = locked(presence_day)
-        require(actor, Action.VIEW, day)
-        require(actor, Action.CHANGE, day)
+        day = locked_for(actor, presence_day)
         before = snapshot(day)
         day.valid_until = valid_until
         errors: dict[str, str] = {}
@@ -190,9 +176,7 @@ def calendar_feed_renew(*, actor: Actor, feed: CalendarFeed, region: Region | No
     """A new secret address; the old one stops working at once (for a lost phone, or an address
     shared by mistake)."""
     with transaction.atomic():
-        feed = locked(feed)
-        require(actor, Action.VIEW, feed)
-        require(actor, Action.CHANGE, feed)
+        feed = locked_for(actor, feed)
         feed.token = new_feed_token()
         feed.created_at = timezone.now()
         feed.last_read_at = None

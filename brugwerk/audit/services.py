@@ -24,10 +24,13 @@ from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
+from brugwerk.access.checks import require
+from brugwerk.access.policy import Action
 from brugwerk.audit import context
 from brugwerk.audit.checkpoints import Checkpoint, append_checkpoint, read_checkpoints
 from brugwerk.audit.keys import audit_key
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
+from brugwerk.core.services import full_clean, locked
 
 if TYPE_CHECKING:
     from brugwerk.accounts.models import User
@@ -205,6 +208,52 @@ def audit_update(
     changes |= dict(extra or {})
     if changes:
         record(actor=actor, event=AuditEvent.UPDATE, subject=obj, changes=changes)
+
+
+def locked_for[M: models.Model](actor: Actor, obj: M, action: Action = Action.CHANGE, *, view: bool = True) -> M:
+    """The stored record locked for this transaction, once the policy lets `actor` see it (unless not
+    `view`) and do `action` on it (call it inside `transaction.atomic()`)."""
+    obj = locked(obj)
+    if view:
+        require(actor, Action.VIEW, obj)
+    require(actor, action, obj)
+    return obj
+
+
+def save_created(actor: Actor, obj: models.Model, errors: Mapping[str, Any] | None = None) -> None:
+    """Validate a new record (the model's rules with the service's `errors`), store it and record its
+    creation, in one transaction."""
+    full_clean(obj, errors)
+    with transaction.atomic():
+        obj.save()
+        audit_create(actor, obj)
+
+
+def save_changed(
+    actor: Actor, obj: models.Model, before: Mapping[str, Any], errors: Mapping[str, Any] | None = None
+) -> None:
+    """Validate a changed record, store it and record what changed since `before` (its `snapshot`)."""
+    full_clean(obj, errors)
+    obj.save()
+    audit_update(actor, obj, before)
+
+
+def delete_audited(actor: Actor, obj: models.Model, *, region_id: int | None) -> None:
+    """Delete a record the policy lets `actor` see and delete, recording its last values, in one
+    transaction."""
+    with transaction.atomic():
+        delete_recorded(actor, locked_for(actor, obj, Action.DELETE), region_id=region_id)
+
+
+def delete_recorded(actor: Actor, obj: models.Model, *, region_id: int | None) -> None:
+    """Delete a record (already locked and allowed) and record its last values."""
+    before = snapshot(obj)
+    label, pk, subject_type = str(obj), obj.pk, obj._meta.label_lower
+    obj.delete()
+    record(
+        actor=actor, event=AuditEvent.DELETE, subject_type=subject_type, subject_id=str(pk),
+        subject_label=label, region_id=region_id, changes=before,
+    )
 
 
 class AuditChainBroken(Exception):

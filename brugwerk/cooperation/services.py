@@ -20,7 +20,17 @@ from brugwerk.access.checks import require
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
+from brugwerk.audit.services import (
+    Actor,
+    audit_create,
+    audit_update,
+    delete_audited,
+    locked_for,
+    record,
+    save_changed,
+    save_created,
+    snapshot,
+)
 from brugwerk.cooperation.models import CooperationAgreement, MeetingAction, MeetingAgreement, NetworkMeeting
 from brugwerk.core.services import check_region, check_regions, full_clean, locked, raise_if, require_text, text
 from brugwerk.network.models import PartnerOrganisation
@@ -134,9 +144,7 @@ def meeting_update(
     values = _only(values, MEETING_FIELDS)
     attendees, organisations, schools = list(pool_attendees), list(organisations), list(schools)
     with transaction.atomic():
-        meeting = locked(meeting)
-        require(actor, Action.VIEW, meeting)
-        require(actor, Action.CHANGE, meeting)
+        meeting = locked_for(actor, meeting)
         before = snapshot(meeting)
         for name, value in values.items():
             setattr(meeting, name, value)
@@ -154,9 +162,7 @@ def meeting_delete(*, actor: Actor, meeting: NetworkMeeting) -> None:
     """Only for a meeting recorded by mistake: its agreements and actions go with it; the audit
     trail keeps what it held."""
     with transaction.atomic():
-        meeting = locked(meeting)
-        require(actor, Action.VIEW, meeting)
-        require(actor, Action.DELETE, meeting)
+        meeting = locked_for(actor, meeting, Action.DELETE)
         before = snapshot(meeting)
         before["agreements"] = list(meeting.agreements.values_list("text", flat=True))
         before["actions"] = list(meeting.actions.values_list("description", flat=True))
@@ -177,40 +183,22 @@ def meeting_agreement_add(*, actor: Actor, meeting: NetworkMeeting, text: str) -
     require(actor, Action.CREATE, agreement)
     errors: dict[str, Any] = {}
     agreement.text = require_text(errors, "text", agreement.text)
-    full_clean(agreement, errors)
-    with transaction.atomic():
-        agreement.save()
-        audit_create(actor, agreement)
+    save_created(actor, agreement, errors)
     return agreement
 
 
 def meeting_agreement_update(*, actor: Actor, agreement: MeetingAgreement, text: str) -> MeetingAgreement:
     with transaction.atomic():
-        agreement = locked(agreement)
-        require(actor, Action.VIEW, agreement)
-        require(actor, Action.CHANGE, agreement)
+        agreement = locked_for(actor, agreement)
         before = snapshot(agreement)
         errors: dict[str, Any] = {}
         agreement.text = require_text(errors, "text", text)
-        full_clean(agreement, errors)
-        agreement.save()
-        audit_update(actor, agreement, before)
+        save_changed(actor, agreement, before, errors)
     return agreement
 
 
 def _delete(actor: Actor, obj: MeetingAgreement | MeetingAction) -> None:
-    with transaction.atomic():
-        obj = locked(obj)
-        require(actor, Action.VIEW, obj)
-        require(actor, Action.DELETE, obj)
-        before = snapshot(obj)
-        label, pk, subject_type = str(obj), obj.pk, obj._meta.label_lower
-        region_id = obj.meeting.region_id
-        obj.delete()
-        record(
-            actor=actor, event=AuditEvent.DELETE, subject_type=subject_type, subject_id=str(pk),
-            subject_label=label, region_id=region_id, changes=before,
-        )
+    delete_audited(actor, obj, region_id=obj.meeting.region_id)
 
 
 def meeting_agreement_delete(*, actor: Actor, agreement: MeetingAgreement) -> None:
@@ -260,10 +248,7 @@ def meeting_action_add(
     require(actor, Action.CREATE, action)
     errors: dict[str, Any] = {}
     _check_action(errors, action)
-    full_clean(action, errors)
-    with transaction.atomic():
-        action.save()
-        audit_create(actor, action)
+    save_created(actor, action, errors)
     return action
 
 
@@ -286,17 +271,13 @@ def meeting_action_update(
         action.owner_user, action.owner_label = owner_user, owner_label
         errors: dict[str, Any] = {}
         _check_action(errors, action)
-        full_clean(action, errors)
-        action.save()
-        audit_update(actor, action, before)
+        save_changed(actor, action, before, errors)
     return action
 
 
 def meeting_action_done(*, actor: Actor, action: MeetingAction, note: str = "") -> MeetingAction:
     with transaction.atomic():
-        action = locked(action)
-        require(actor, Action.VIEW, action)
-        require(actor, Action.CHANGE, action)
+        action = locked_for(actor, action)
         if action.done_at is not None:
             raise ValidationError(_("This action was already marked done."), code="done")
         before = snapshot(action)
@@ -310,9 +291,7 @@ def meeting_action_done(*, actor: Actor, action: MeetingAction, note: str = "") 
 def meeting_action_reopen(*, actor: Actor, action: MeetingAction) -> MeetingAction:
     """Marked done by mistake, or it turned out not to be done after all."""
     with transaction.atomic():
-        action = locked(action)
-        require(actor, Action.VIEW, action)
-        require(actor, Action.CHANGE, action)
+        action = locked_for(actor, action)
         if action.done_at is None:
             raise ValidationError(_("This action is still open."), code="open")
         before = snapshot(action)

@@ -56,6 +56,26 @@ def run_form(
     return None
 
 
+def run_action(request: HttpRequest, act: Callable[[], Any], done: str) -> bool:
+    """Call a service that takes no form (mark done, confirm, end): its `ValidationError` is an
+    error message above the next page, success is `done`. True when it succeeded."""
+    error = service_error(act)
+    if error:
+        messages.error(request, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def service_error(act: Callable[[], Any]) -> str:
+    """Call a service; its `ValidationError` as one message to show on the page, "" when it succeeded."""
+    try:
+        act()
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
 def render_form(
     request: HttpRequest,
     *,

@@ -47,21 +47,6 @@ SCORE_CHOICES = [
 ]
 
 
-def school_choices(schools: SchoolChoices) -> list[Any]:
-    """The schools the user serves first, then the region's others."""
-
-    def options(items: list[School]) -> list[tuple[str, str]]:
-        return [(str(school.pk), school.name) for school in items]
-
-    choices: list[Any] = [("", _("Choose a school"))]
-    if schools.served:
-        choices.append((_("Schools you serve"), options(schools.served)))
-    if schools.others:
-        label = _("Other schools of the region") if schools.served else _("Schools of the region")
-        choices.append((label, options(schools.others)))
-    return choices
-
-
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("What was it?"), choices=ActivityKind.choices, widget=ChoiceCards)
     school = forms.ChoiceField(label=_("School"))
@@ -125,7 +110,7 @@ class ActivityForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.schools = {str(school.pk): school for school in [*schools.served, *schools.others]}
-        field_of(self, "school", forms.ChoiceField).choices = school_choices(schools)
+        field_of(self, "school", forms.ChoiceField).choices = schools.choices(_("Choose a school"))
         field_of(self, "topics", forms.ModelChoiceField).queryset = topics
         field_of(self, "lead", forms.ModelChoiceField).queryset = facilitators
         field_of(self, "co_facilitators", forms.ModelChoiceField).queryset = facilitators

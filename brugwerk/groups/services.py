@@ -26,9 +26,18 @@ from brugwerk.access.checks import require
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
+from brugwerk.audit.services import (
+    Actor,
+    audit_create,
+    audit_update,
+    locked_for,
+    record,
+    save_changed,
+    save_created,
+    snapshot,
+)
 from brugwerk.cases.models import Case
-from brugwerk.core.services import check_region, check_regions, full_clean, locked, raise_if, text
+from brugwerk.core.services import check_region, check_regions, full_clean, raise_if, text
 from brugwerk.groups.models import (
     MAX_COUNT,
     AgeGroup,
@@ -121,9 +130,7 @@ def offering_create(*, actor: Actor, region: Region, values: Mapping[str, Any]) 
 
 def offering_update(*, actor: Actor, offering: GroupOffering, values: Mapping[str, Any]) -> GroupOffering:
     with transaction.atomic():
-        offering = locked(offering)
-        require(actor, Action.VIEW, offering)
-        require(actor, Action.CHANGE, offering)
+        offering = locked_for(actor, offering)
         before = snapshot(offering)
         _fill_offering(offering, values)
         lists = {name: list(getattr(offering, name).all()) for name in OFFERING_LISTS}
@@ -162,27 +169,20 @@ def session_create(*, actor: Actor, offering: GroupOffering, values: Mapping[str
     _fill_session(session, values)
     errors: dict[str, Any] = {}
     _check_session(errors, session)
-    full_clean(session, errors)
-    with transaction.atomic():
-        session.save()
-        audit_create(actor, session)
+    save_created(actor, session, errors)
     return session
 
 
 def session_update(*, actor: Actor, session: GroupSession, values: Mapping[str, Any]) -> GroupSession:
     with transaction.atomic():
-        session = locked(session)
-        require(actor, Action.VIEW, session)
-        require(actor, Action.CHANGE, session)
+        session = locked_for(actor, session)
         before = snapshot(session)
         _fill_session(session, values)
         errors: dict[str, Any] = {}
         _check_session(errors, session)
         if session.attendance_taken_at is not None and session.date > timezone.localdate():
             errors["date"] = _("Attendance was taken already: the session cannot move to the future.")
-        full_clean(session, errors)
-        session.save()
-        audit_update(actor, session, before)
+        save_changed(actor, session, before, errors)
     return session
 
 
@@ -215,9 +215,7 @@ def participants_add(*, actor: Actor, offering: GroupOffering, cases: Iterable[C
 def participant_remove(*, actor: Actor, participant: GroupParticipant) -> None:
     """Take a linked participant out of the series, with their attendance (recorded in the trail)."""
     with transaction.atomic():
-        participant = locked(participant)
-        require(actor, Action.VIEW, participant)
-        require(actor, Action.DELETE, participant)
+        participant = locked_for(actor, participant, Action.DELETE)
         before = snapshot(participant)
         before["attendance"] = dict(
             participant.attendances.order_by("session_id").values_list("session_id", "status")
@@ -283,9 +281,7 @@ def attendance_record(
     """Save the attendance of one session: `statuses` maps linked participants (their pk) to present,
     absent or excused ("" for not recorded); `counts` replaces the session's anonymous counts."""
     with transaction.atomic():
-        session = locked(session)
-        require(actor, Action.VIEW, session)
-        require(actor, Action.CHANGE, session)
+        session = locked_for(actor, session)
         errors: dict[str, Any] = {}
         _check_session_took_place(errors, session, "__all__")
         merged = _merged_counts(counts, errors)
@@ -358,9 +354,7 @@ def evaluation_record(
     """The participants' evaluation of a session: how many forms came back, their average score (1
     to 5) and quotes, one per line, without names."""
     with transaction.atomic():
-        session = locked(session)
-        require(actor, Action.VIEW, session)
-        require(actor, Action.CHANGE, session)
+        session = locked_for(actor, session)
         before = snapshot(session)
         errors: dict[str, Any] = {}
         _check_session_took_place(errors, session, "__all__")

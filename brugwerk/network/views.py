@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from brugwerk.access import Action, can
 from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.core.forms import model_values
 from brugwerk.core.http import region_or_404, render_page_or_fragment, require
-from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.pages import render_form, run_form, service_error
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network import selectors, services
 from brugwerk.network.forms import ContactFinderForm, ContactPointForm, OrganisationForm, OrganisationSearchForm
@@ -189,11 +188,10 @@ def contact_point_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     point = selectors.contact_point_get(user=request.user, pk=pk, action=Action.DELETE)
     error = ""
     if request.method == "POST":
-        try:
-            services.contact_point_delete(actor=Actor.from_request(request), contact_point=point)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        error = service_error(
+            lambda: services.contact_point_delete(actor=Actor.from_request(request), contact_point=point)
+        )
+        if not error:
             messages.success(request, _("Contact point %(name)s was deleted.") % {"name": point.person_name})
             return redirect("network:organisation_detail", pk=point.organisation_id)
     context = {"contact_point": point, "breadcrumbs": _crumbs(point.organisation), "error": error}

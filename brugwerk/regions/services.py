@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action, can
 from brugwerk.access.registry import RULES
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, diff, record, snapshot
+from brugwerk.audit.services import Actor, diff, locked_for, record, snapshot
 from brugwerk.regions.models import EducationForm, Municipality, Region, School, Zone, ZoneMembership
 
 Check = Callable[[Any], None]
@@ -121,11 +121,8 @@ def directory_update[M: models.Model](
 ) -> M:
     """Change `values` of the stored record `instance` stands for. The record is read afresh, so a
     form that already changed `instance` in memory neither hides the old values nor skips a check."""
-    model = type(instance)
     with transaction.atomic():
-        stored = model._default_manager.select_for_update().get(pk=instance.pk)
-        if not can(actor.user, Action.CHANGE, stored):
-            raise PermissionDenied
+        stored = locked_for(actor, instance, view=False)
         before = snapshot(stored)
         plain, m2m = _split(stored, values)
         for name, value in plain.items():

@@ -18,8 +18,15 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.access.checks import require
-from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
+from brugwerk.audit.services import (
+    Actor,
+    audit_create,
+    audit_update,
+    delete_recorded,
+    locked_for,
+    save_changed,
+    snapshot,
+)
 from brugwerk.cases.models import Case
 from brugwerk.core.services import check_region, full_clean, locked, raise_if, require_text, today
 from brugwerk.regions.models import Region
@@ -138,14 +145,10 @@ def signal_create(*, actor: Actor, region: Region, values: Mapping[str, Any]) ->
 def signal_update(*, actor: Actor, signal: Signal, values: Mapping[str, Any]) -> Signal:
     _unknown(values, SIGNAL_FIELDS)
     with transaction.atomic():
-        signal = locked(signal)
-        require(actor, Action.VIEW, signal)
-        require(actor, Action.CHANGE, signal)
+        signal = locked_for(actor, signal)
         before = snapshot(signal)
         errors = _apply_signal_values(signal, values, new=False)
-        full_clean(signal, errors)
-        signal.save()
-        audit_update(actor, signal, before)
+        save_changed(actor, signal, before, errors)
     return signal
 
 
@@ -177,13 +180,7 @@ def signal_backing_withdraw(*, actor: Actor, backing: SignalBacking) -> None:
 
 
 def _delete(actor: Actor, obj: SignalBacking | SignalEvidence) -> None:
-    before = snapshot(obj)
-    label, pk, subject_type, region_id = str(obj), obj.pk, obj._meta.label_lower, obj.signal.region_id
-    obj.delete()
-    record(
-        actor=actor, event=AuditEvent.DELETE, subject_type=subject_type, subject_id=str(pk),
-        subject_label=label, region_id=region_id, changes=before,
-    )
+    delete_recorded(actor, obj, region_id=obj.signal.region_id)
 
 
 # --- Evidence ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from brugwerk.audit.services import Actor, record_list_view, record_view
 from brugwerk.cases.models import Case
 from brugwerk.core.forms import add_service_errors, model_values
 from brugwerk.core.http import region_or_404, render_page_or_fragment, require
-from brugwerk.core.pages import form_page, render_form, run_form
+from brugwerk.core.pages import form_page
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import municipalities_for, school_choices, zones_for
@@ -180,16 +180,14 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     require(can(request.user, Action.CREATE, Signal, region=region))
     form = _signal_form(request, region)
-    signal = run_form(
-        request, form,
-        lambda: services.signal_create(actor=Actor.from_request(request), region=region, values=model_values(form)),
-    )
-    if signal is not None:
-        messages.success(request, _("The signal %(title)s was recorded.") % {"title": signal.title})
-        return redirect(_detail_url(signal))
-    return render_form(
-        request, form=form, title=_("Record a signal"), cancel_url=reverse("signals:signal_list"),
-        breadcrumbs=_crumbs(),
+    return form_page(
+        request, form=form,
+        save=lambda: services.signal_create(
+            actor=Actor.from_request(request), region=region, values=model_values(form)
+        ),
+        done=lambda signal: _("The signal %(title)s was recorded.") % {"title": signal.title},
+        success_url=_detail_url,
+        title=_("Record a signal"), cancel_url=reverse("signals:signal_list"), breadcrumbs=_crumbs(),
         intro=_(
             "A signal is a bottleneck that more than one young person or family runs into and that a "
             "school, a municipality, the zone, the region or Flanders must solve. Describe it without "

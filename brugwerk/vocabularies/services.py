@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, diff, record, snapshot
+from brugwerk.audit.services import Actor, diff, locked_for, record, snapshot
 from brugwerk.regions.models import Region
 from brugwerk.vocabularies.models import POSITION_MAX, RegionVocabulary, vocabulary_models
 
@@ -96,11 +96,8 @@ def term_update[T: RegionVocabulary](*, actor: Actor, term: T, values: Mapping[s
     """Rename, reorder, or take out of use (`active=False`) and back. The stored entry is read afresh
     and locked, so a form that changed `term` in memory neither hides the old values nor skips a check."""
     _unknown(values)
-    model = type(term)
     with transaction.atomic():
-        stored = model._default_manager.select_for_update().get(pk=term.pk)
-        if not can(actor.user, Action.CHANGE, stored):
-            raise PermissionDenied
+        stored = locked_for(actor, term, view=False)
         before = snapshot(stored)
         _apply(stored, values)
         _validate(stored)

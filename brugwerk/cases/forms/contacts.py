@@ -165,19 +165,6 @@ class CaseContactForm(NoteVisibilityMixin, ContactMomentFields):
         }
 
 
-def _school_choices(schools: SchoolChoices) -> list[Any]:
-    def options(items: list[School]) -> list[tuple[str, str]]:
-        return [(str(school.pk), school.name) for school in items]
-
-    choices: list[Any] = [("", _("No school"))]
-    if schools.served:
-        choices.append((_("Schools you serve"), options(schools.served)))
-    if schools.others:
-        label = _("Other schools of the region") if schools.served else _("Schools of the region")
-        choices.append((label, options(schools.others)))
-    return choices
-
-
 class LowThresholdContactForm(ContactMomentFields):
     """A contact without a file, registered in seconds: anonymous or with a first name only."""
 
@@ -210,7 +197,7 @@ class LowThresholdContactForm(ContactMomentFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.schools = {str(school.pk): school for school in [*schools.served, *schools.others]}
-        field_of(self, "school", forms.ChoiceField).choices = _school_choices(schools)
+        field_of(self, "school", forms.ChoiceField).choices = schools.choices(_("No school"))
         if schools.today is not None:
             self.fields["school"].initial = str(schools.today.pk)
         field_of(self, "life_domain", forms.ModelChoiceField).queryset = life_domains

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from brugwerk.access import scope
 from brugwerk.cases.models import CaseStatus, ContactMoment, YoungPerson
@@ -63,6 +65,21 @@ class SchoolChoices:
     served: list[School]  # the schools the user serves in the pool, first in the list
     others: list[School]
     today: School | None  # where the user has a presence day today, else their only school
+
+    def choices(self, blank: str | Promise) -> list[Any]:
+        """The choices of a school field: `blank` first, then the schools the user serves, then the
+        region's others, each in a group."""
+
+        def options(items: list[School]) -> list[tuple[str, str]]:
+            return [(str(school.pk), school.name) for school in items]
+
+        choices: list[Any] = [("", blank)]
+        if self.served:
+            choices.append((_("Schools you serve"), options(self.served)))
+        if self.others:
+            label = _("Other schools of the region") if self.served else _("Schools of the region")
+            choices.append((label, options(self.others)))
+        return choices
 
 
 def contact_school_choices(*, user: User, region: Region) -> SchoolChoices:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
+from brugwerk.audit.services import Actor, audit_update, locked_for, save_changed, save_created, snapshot
 from brugwerk.cases.models import (
     AgreedAction,
     Case,
@@ -30,7 +30,7 @@ from brugwerk.cases.models import (
     YoungPerson,
 )
 from brugwerk.cases.services.checks import has_role_in, require_case_content_write
-from brugwerk.core.services import check_region, full_clean, locked, require_text, today
+from brugwerk.core.services import check_region, locked, require_text, today
 from brugwerk.regions.models import Region
 
 YOUNG_PERSON_FIELDS = frozenset(
@@ -76,19 +76,14 @@ def young_person_create(*, actor: Actor, region: Region, values: Mapping[str, An
     check_region(errors, "school", person.school, region.pk)
     check_region(errors, "municipality", person.municipality, region.pk)
     _check_birth_date(errors, person.birth_date)
-    full_clean(person, errors)
-    with transaction.atomic():
-        person.save()
-        audit_create(actor, person)
+    save_created(actor, person, errors)
     return person
 
 
 def young_person_update(*, actor: Actor, young_person: YoungPerson, values: Mapping[str, Any]) -> YoungPerson:
     _unknown(values, YOUNG_PERSON_FIELDS)
     with transaction.atomic():
-        person = locked(young_person)
-        require(actor, Action.VIEW, person)
-        require(actor, Action.CHANGE, person)
+        person = locked_for(actor, young_person)
         before = snapshot(person)
         for name, value in _strip(values).items():
             setattr(person, name, value)
@@ -96,9 +91,7 @@ def young_person_update(*, actor: Actor, young_person: YoungPerson, values: Mapp
         check_region(errors, "school", person.school, person.region_id)
         check_region(errors, "municipality", person.municipality, person.region_id)
         _check_birth_date(errors, person.birth_date)
-        full_clean(person, errors)
-        person.save()
-        audit_update(actor, person, before)
+        save_changed(actor, person, before, errors)
     return person
 
 
@@ -110,10 +103,7 @@ def family_member_add(*, actor: Actor, young_person: YoungPerson, values: Mappin
     require(actor, Action.VIEW, young_person)
     _require_open_case(young_person)
     require(actor, Action.CREATE, member)
-    full_clean(member)
-    with transaction.atomic():
-        member.save()
-        audit_create(actor, member)
+    save_created(actor, member)
     return member
 
 
@@ -127,9 +117,7 @@ def family_member_update(*, actor: Actor, member: FamilyMember, values: Mapping[
         before = snapshot(member)
         for name, value in _strip(values).items():
             setattr(member, name, value)
-        full_clean(member)
-        member.save()
-        audit_update(actor, member, before)
+        save_changed(actor, member, before)
     return member
 
 
@@ -150,10 +138,7 @@ def help_question_add(
     errors: dict[str, str] = {}
     _check_life_domain(errors, life_domain, case)
     question.description = require_text(errors, "description", description)
-    full_clean(question, errors)
-    with transaction.atomic():
-        question.save()
-        audit_create(actor, question)
+    save_created(actor, question, errors)
     return question
 
 
@@ -172,9 +157,7 @@ def _update_content[M: (HelpQuestion, Goal)](
         errors: dict[str, str] = {}
         if check is not None:
             check(errors, obj, case)
-        full_clean(obj, errors)
-        obj.save()
-        audit_update(actor, obj, before)
+        save_changed(actor, obj, before, errors)
     return obj
 
 
@@ -206,10 +189,7 @@ def goal_add(
     require_case_content_write(actor, goal, case)
     errors: dict[str, str] = {}
     _check_goal_dates(errors, goal, case)
-    full_clean(goal, errors)
-    with transaction.atomic():
-        goal.save()
-        audit_create(actor, goal)
+    save_created(actor, goal, errors)
     return goal
 
 
@@ -236,10 +216,7 @@ def action_add(
         errors["owner_user"] = _("Choose a person who works in this region.")
     if owner_user is None and not action.owner_label:
         errors["owner_label"] = _("Say who does it.")
-    full_clean(action, errors)
-    with transaction.atomic():
-        action.save()
-        audit_create(actor, action)
+    save_created(actor, action, errors)
     return action
 
 

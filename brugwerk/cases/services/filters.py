@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.access.checks import require
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, record, snapshot
+from brugwerk.audit.services import Actor, locked_for, record, save_created, snapshot
 from brugwerk.cases.models import SavedFilter
-from brugwerk.core.services import full_clean, locked, require_text
+from brugwerk.core.services import require_text
 from brugwerk.regions.models import Region
 
 # The parameters of the case search a saved filter may hold.
@@ -43,18 +43,13 @@ def saved_filter_create(*, actor: Actor, region: Region, name: str, query: Mappi
         owner_id=actor.required_user.pk, region=region, name__iexact=saved.name
     ).exists():
         errors["name"] = _("You already have a saved filter with this name.")
-    full_clean(saved, errors)
-    with transaction.atomic():
-        saved.save()
-        audit_create(actor, saved)
+    save_created(actor, saved, errors)
     return saved
 
 
 def saved_filter_delete(*, actor: Actor, saved_filter: SavedFilter) -> None:
     """Delete one of the actor's own saved filters (the audit trail keeps what it was)."""
     with transaction.atomic():
-        saved = locked(saved_filter)
-        require(actor, Action.VIEW, saved)
-        require(actor, Action.DELETE, saved)
+        saved = locked_for(actor, saved_filter, Action.DELETE)
         record(actor=actor, event=AuditEvent.DELETE, subject=saved, changes=snapshot(saved))
         saved.delete()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.access.checks import require
 from brugwerk.audit.models import AuditEvent
-from brugwerk.audit.services import Actor, audit_create, audit_update, record, snapshot
+from brugwerk.audit.services import Actor, audit_create, audit_update, locked_for, record, save_created, snapshot
 from brugwerk.cases.models import (
     CONSENT_AGE,
     SHAREABLE_FIELDS,
@@ -98,10 +98,7 @@ def consent_record(
         consent.given_by_name = consent.given_by_name or str(person)
     elif given_by in (ConsentGiver.PARENT, ConsentGiver.GUARDIAN) and not consent.given_by_name:
         errors["given_by_name"] = _("Give the name of the parent or guardian who consented.")
-    full_clean(consent, errors)
-    with transaction.atomic():
-        consent.save()
-        audit_create(actor, consent)
+    save_created(actor, consent, errors)
     return consent
 
 
@@ -109,9 +106,7 @@ def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
     """From this moment nothing more is shared under this consent, and the partner no longer sees
     what was shared under it. Possible on a closed case too."""
     with transaction.atomic():
-        consent = locked(consent)
-        require(actor, Action.VIEW, consent)
-        require(actor, Action.CHANGE, consent)
+        consent = locked_for(actor, consent)
         if consent.withdrawn_at is not None:
             raise ValidationError(_("This consent has been withdrawn already."), code="withdrawn")
         before = snapshot(consent)
@@ -314,9 +309,7 @@ def referral_out_send(
 def referral_out_acknowledge(*, actor: Actor, referral_out: ReferralOut) -> ReferralOut:
     """The partner confirms they received the referral."""
     with transaction.atomic():
-        referral = locked(referral_out)
-        require(actor, Action.VIEW, referral)
-        require(actor, Action.CHANGE, referral)
+        referral = locked_for(actor, referral_out)
         if referral.status != ReferralOutStatus.SENT:
             raise ValidationError(_("This referral has been acknowledged already."), code="acknowledged")
         before = snapshot(referral, ["status", "acknowledged_at", "acknowledged_by"])

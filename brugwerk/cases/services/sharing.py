@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from brugwerk.access import Action
 from brugwerk.access.checks import require
 from brugwerk.accounts.models import User
-from brugwerk.audit.services import Actor, audit_create, audit_update, snapshot
+from brugwerk.audit.services import Actor, audit_update, locked_for, save_created, snapshot
 from brugwerk.cases.models import Case, CaseShare, CaseTransfer, ShareKind
 from brugwerk.cases.services.checks import is_brugfiguur_of, require_open
-from brugwerk.core.services import full_clean, locked, today
+from brugwerk.core.services import today
 
 
 def case_share_grant(
@@ -58,10 +58,7 @@ def case_share_grant(
             overlapping = overlapping.filter(starts_on__lte=ends_on)
         if overlapping.exists():
             errors["user"] = _("The case is already shared with this bridge figure for (part of) this period.")
-    full_clean(share, errors)
-    with transaction.atomic():
-        share.save()
-        audit_create(actor, share)
+    save_created(actor, share, errors)
     return share
 
 
@@ -77,9 +74,7 @@ def _end(actor: Actor, share: CaseShare, *, extra: dict[str, Any] | None = None)
 def case_share_revoke(*, actor: Actor, share: CaseShare) -> CaseShare:
     """End a share now; it stays on record."""
     with transaction.atomic():
-        share = locked(share)
-        require(actor, Action.VIEW, share)
-        require(actor, Action.CHANGE, share)
+        share = locked_for(actor, share)
         if share.revoked_at is not None:
             raise ValidationError(_("This share has been ended already."), code="revoked")
         _end(actor, share)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -44,7 +43,7 @@ from brugwerk.cases.selectors.casefile import (
 from brugwerk.cases.selectors.lifecycle import case_for_page
 from brugwerk.core.forms import model_values
 from brugwerk.core.http import refused_as_missing, require
-from brugwerk.core.pages import form_page
+from brugwerk.core.pages import form_page, run_action
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.selectors import municipalities_for, school_choices
 from brugwerk.vocabularies.selectors import terms_in_use
@@ -308,12 +307,10 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(request.user, AgreedAction.objects.select_related("case"), Action.VIEW, pk=pk)
-    try:
-        services.action_complete(actor=Actor.from_request(request), action=action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The agreed action is marked as done."))
+    run_action(
+        request, lambda: services.action_complete(actor=Actor.from_request(request), action=action),
+        _("The agreed action is marked as done."),
+    )
     return redirect(case_url(action.case_id, TRAJECTORY))
 
 

@@ -27,7 +27,7 @@ from brugwerk.cases.selectors import partner as partner_selectors
 from brugwerk.core.forms import add_service_errors
 from brugwerk.core.http import refused_as_missing, require
 from brugwerk.core.mail import base_url_of
-from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.pages import render_form, run_form, service_error
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 
@@ -105,11 +105,10 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     case = consent.case
     error = ""
     if request.method == "POST":
-        try:
-            cases_services.consent_withdraw(actor=Actor.from_request(request), consent=consent)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        error = service_error(
+            lambda: cases_services.consent_withdraw(actor=Actor.from_request(request), consent=consent)
+        )
+        if not error:
             messages.success(
                 request,
                 _("The consent for %(organisation)s was withdrawn: nothing more is shared under it.")

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,7 +32,7 @@ from brugwerk.cases.selectors.lifecycle import (
 )
 from brugwerk.cases.views.contacts import case_crumbs, case_url, closed_case_page
 from brugwerk.core.http import refused_as_missing, require
-from brugwerk.core.pages import run_form
+from brugwerk.core.pages import run_action, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 
 
@@ -202,12 +201,10 @@ def case_share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     share = share_for_page(user=request.user, pk=pk)
     case = share.case
     if request.method == "POST":
-        try:
-            services.case_share_revoke(actor=Actor.from_request(request), share=share)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The sharing was ended."))
+        run_action(
+            request, lambda: services.case_share_revoke(actor=Actor.from_request(request), share=share),
+            _("The sharing was ended."),
+        )
         return redirect(case_url(case))
     if share.revoked_at is not None:
         messages.info(request, _("This share has been ended already."))

@@ -6,7 +6,6 @@ another organisation or region). Every read is audited."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,7 +22,7 @@ from brugwerk.cases.selectors import handover as handover_selectors
 from brugwerk.cases.selectors import partner as selectors
 from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.mail import base_url_of
-from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.pages import render_form, run_action, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 
 NEW = "new"
@@ -82,12 +81,11 @@ def partner_referral(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def partner_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.partner_referral_record(user=request.user, pk=pk, action=Action.CHANGE)
-    try:
-        cases_services.referral_out_acknowledge(actor=Actor.from_request(request), referral_out=record)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("You confirmed that you received this referral."))
+    run_action(
+        request,
+        lambda: cases_services.referral_out_acknowledge(actor=Actor.from_request(request), referral_out=record),
+        _("You confirmed that you received this referral."),
+    )
     return redirect("cases:partner_referral", pk=record.pk)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from brugwerk.cases.selectors.search import case_search, saved_filters_of
 from brugwerk.cases.services import filters as filter_services
 from brugwerk.cases.services.filters import clean_query
 from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
-from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.pages import render_form, run_form, service_error
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
@@ -113,11 +112,10 @@ def saved_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     saved = get_object_or_404(request.user, SavedFilter, Action.DELETE, pk=pk)
     error = ""
     if request.method == "POST":
-        try:
-            filter_services.saved_filter_delete(actor=Actor.from_request(request), saved_filter=saved)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        error = service_error(
+            lambda: filter_services.saved_filter_delete(actor=Actor.from_request(request), saved_filter=saved)
+        )
+        if not error:
             messages.success(request, _("The saved search %(name)s was deleted.") % {"name": saved.name})
             return redirect("cases:case_list")
     context = {"saved_filter": saved, "error": error, "breadcrumbs": [(reverse("cases:case_list"), _("Cases"))]}

@@ -28,7 +28,7 @@ from brugwerk.cooperation.forms import (
 from brugwerk.cooperation.models import MeetingAction, MeetingAgreement, NetworkMeeting
 from brugwerk.cooperation.views._common import permitted
 from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
-from brugwerk.core.pages import render_form, run_form
+from brugwerk.core.pages import render_form, run_action, run_form
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.network.selectors import organisations_for
 from brugwerk.regions.models import Region
@@ -350,12 +350,10 @@ def meeting_action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     action = selectors.meeting_action_get(user=request.user, pk=pk, action=Action.CHANGE)
     back = _back_url(request, action)
     if request.method == "POST":
-        try:
-            services.meeting_action_reopen(actor=Actor.from_request(request), action=action)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The action is open again."))
+        run_action(
+            request, lambda: services.meeting_action_reopen(actor=Actor.from_request(request), action=action),
+            _("The action is open again."),
+        )
         return redirect(back)
     context = {"action": action, "cancel_url": back, "breadcrumbs": _crumbs(action.meeting),
                "title": _("Open the action again?")}
