@@ -11,11 +11,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, can, regions_where, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
 from brugwerk.agenda.models import Appointment, CalendarFeed, PresenceDay
+from brugwerk.audit.reads import record_list_read
 from brugwerk.cases.models import Case, CaseStatus
 from brugwerk.core.dates import start_of
 from brugwerk.pool.models import PoolMember
@@ -116,10 +118,13 @@ def _mark_visible_cases(user: User, appointments: list[Appointment]) -> None:
         appointment.visible_case = appointment.case if appointment.case_id in visible else None
 
 
-def agenda_week(*, user: User, region: Region, monday: datetime.date, owners: list[User]) -> AgendaWeek:
+def agenda_week(
+    *, user: User, region: Region, monday: datetime.date, owners: list[User], owner: User | None = None
+) -> AgendaWeek:
     """The week from `monday` of the agendas of `owners` (see `agenda_owners`): for each day the
     schools they are at and their appointments (an appointment over several days shows on each).
-    A fixed number of queries."""
+    A fixed number of queries. Its appointments are recorded as read (`owner`: the one brugfiguur
+    whose agenda was asked for, if one was)."""
     sunday = monday + datetime.timedelta(days=6)
     appointments = list(
         scope(user, Appointment)
@@ -146,7 +151,19 @@ def agenda_week(*, user: User, region: Region, monday: datetime.date, owners: li
             and timezone.localtime(a.ends_at - datetime.timedelta(microseconds=1)).date() >= day
         ]
         days.append(agenda_day)
-    return AgendaWeek(monday=monday, days=days, appointments=appointments, presence_days=presence_days)
+    week = AgendaWeek(monday=monday, days=days, appointments=appointments, presence_days=presence_days)
+    if appointments:
+        year, week_number, _weekday = monday.isocalendar()
+        record_list_read(
+            user=user, model=Appointment, region_id=region.pk,
+            label=_("Agenda, week %(week)s") % {"week": f"{year}-W{week_number:02d}"},
+            details={
+                "brugfiguur": owner.pk if owner is not None else None,
+                "appointments": [a.pk for a in appointments],
+                "cases": sorted({a.visible_case.pk for a in appointments if a.visible_case is not None}),
+            },
+        )
+    return week
 
 
 def presence_rules(*, user: User, region: Region, owners: list[User], today: datetime.date) -> list[PresenceDay]:
@@ -180,19 +197,23 @@ def school_of_the_day(*, user: Any, region: Region, today: datetime.date) -> Sch
     return presence.school if presence is not None else None
 
 
-def appointment_case_choices(*, user: Any, region: Region, include: Any = None) -> QuerySet[Case]:
+def appointment_case_choices(*, user: Any, region: Region, label: str, include: Any = None) -> QuerySet[Case]:
     """The open cases of `region` the user may see, to link an appointment to (and `include`, the
-    case it is linked to already, even when closed)."""
+    case it is linked to already, even when closed), recorded as read under `label` (the form's)."""
     condition = Q(status=CaseStatus.OPEN)
     if include:
         condition |= Q(pk=include)
-    return (
+    cases = (
         scope(user, Case)
         .filter(region=region)
         .filter(condition)
         .select_related("young_person", "school")
         .order_by("young_person__first_name", "young_person__last_name", "pk")
     )
+    case_ids = list(cases.values_list("pk", flat=True))
+    if case_ids:
+        record_list_read(user=user, model=Case, region_id=region.pk, label=label, details={"cases": case_ids})
+    return cases
 
 
 def served_schools(*, user: User, region: Region, owners: list[User]) -> QuerySet[School]:

@@ -27,11 +27,10 @@ from brugwerk.accounts.selectors import current_region
 from brugwerk.agenda import selectors, services
 from brugwerk.agenda.forms import AgendaNavigationForm, AppointmentForm, PresenceDayEndForm, PresenceDayForm
 from brugwerk.agenda.models import Appointment, AppointmentKind, PresenceDay
-from brugwerk.audit.services import Actor, record_list_view
-from brugwerk.cases.models import Case
+from brugwerk.audit.services import Actor
 from brugwerk.core.http import refused_as_missing, region_or_404, require
 from brugwerk.core.pages import run_form
-from brugwerk.core.types import AuthenticatedHttpRequest, queryset_of
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 
@@ -99,16 +98,6 @@ def _render_form(
     return render(request, "agenda/form_page.html", context)
 
 
-def _record_case_choices(request: AuthenticatedHttpRequest, region: Region, form: AppointmentForm, label: str) -> None:
-    """The form lists the young people of the user's cases to choose from: that is personal data shown."""
-    case_ids = list(queryset_of(form, "case").values_list("pk", flat=True))
-    if case_ids:
-        record_list_view(
-            actor=Actor.from_request(request), model=Case, region_id=region.pk, label=label,
-            details={"cases": case_ids},
-        )
-
-
 # --- The week --------------------------------------------------------------------------------------
 
 
@@ -126,20 +115,8 @@ def agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AgendaNavigationForm(request.GET or None, owners=owners if pool else None)
     monday = _monday_of(request, form)
     today = timezone.localdate()
-    week = selectors.agenda_week(user=user, region=region, monday=monday, owners=shown)
+    week = selectors.agenda_week(user=user, region=region, monday=monday, owners=shown, owner=owner)
     owner_id = owner.pk if owner is not None and pool else None
-    if week.appointments:
-        record_list_view(
-            actor=Actor.from_request(request),
-            model=Appointment,
-            region_id=region.pk,
-            label=_("Agenda, week %(week)s") % {"week": _iso_week(monday)},
-            details={
-                "brugfiguur": owner.pk if owner is not None else None,
-                "appointments": [a.pk for a in week.appointments],
-                "cases": sorted({a.visible_case.pk for a in week.appointments if a.visible_case is not None}),
-            },
-        )
     query = f"?brugfiguur={owner_id}" if owner_id else ""
     context = {
         "region": region,
@@ -178,7 +155,10 @@ def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     owners, pool = _owners_or_404(request, region)
-    cases = selectors.appointment_case_choices(user=user, region=region)
+    # the form lists the young people of the user's cases to choose from: the selector records that read
+    cases = selectors.appointment_case_choices(
+        user=user, region=region, label=_("New appointment: cases to choose from")
+    )
     initial: dict[str, Any] = {"day": timezone.localdate(), "kind": AppointmentKind.HOME_VISIT}
     owner = _owner_from(request.GET.get("brugfiguur"), owners)
     if owner is not None:
@@ -203,7 +183,6 @@ def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if appointment is not None:
         return _appointment_done(request, appointment, pool, _("The appointment was added to the agenda."))
-    _record_case_choices(request, region, form, _("New appointment: cases to choose from"))
     return _render_form(
         request, form=form, title=_("New appointment"), cancel_url=agenda_url(None, owner.pk if owner else None),
         intro=_("A home visit, a meeting or another appointment. The calendar feed shows only its kind "
@@ -220,7 +199,9 @@ def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     pool = selectors.plans_for_pool(user=user, region=region)
     form = AppointmentForm(
         request.POST or None,
-        cases=selectors.appointment_case_choices(user=user, region=region, include=appointment.case_id),
+        cases=selectors.appointment_case_choices(
+            user=user, region=region, include=appointment.case_id, label=_("Change appointment: cases to choose from")
+        ),
         schools=school_choices(user=user, region=region),
         instance=appointment,
     )
@@ -233,7 +214,6 @@ def appointment_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
     if saved is not None:
         return _appointment_done(request, saved, pool, _("The appointment was saved."))
-    _record_case_choices(request, region, form, _("Change appointment: cases to choose from"))
     start = timezone.localtime(appointment.starts_at)
     return _render_form(
         request,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
@@ -41,11 +42,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, get_object_or_404, may, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
-from brugwerk.audit.reads import record_read
+from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import Case, CaseStatus, LifeDomain
 from brugwerk.cases.timescope import countable
 from brugwerk.core.timeuse import Pillar, TimeSpent
@@ -188,6 +190,20 @@ def small_counts_hidden(
         for offering in offerings:
             offering.present_total = shown[offering.pk]
     return offerings
+
+
+def offering_page(*, user: User, region: Region, filters: OfferingFilter, number: Any, per_page: int) -> Page:
+    """One page of `offerings_for`, its counts as the user may see them (`small_counts_hidden`),
+    recorded as read."""
+    page = Paginator(offerings_for(user=user, region=region, filters=filters), per_page).get_page(number)
+    in_full = counts_in_full(user=user, region=region)
+    page.object_list = small_counts_hidden(list(page.object_list), in_full=in_full)
+    record_list_read(
+        user=user, model=GroupOffering, region_id=region.pk,
+        label=_("Group offerings of %(region)s") % {"region": region.name},
+        details={"offerings": [offering.pk for offering in page.object_list]},
+    )
+    return page
 
 
 # --- One offering --------------------------------------------------------------------------------------
@@ -437,6 +453,27 @@ def cases_to_add(*, user: User, region: Region, school: School | None = None, qu
         .annotate(at_school=CaseWhen(When(school_id=school_id, then=0), default=1, output_field=IntegerField()))
         .order_by("at_school", "young_person__first_name", "young_person__last_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class CasesToOffer:
+    candidates: QuerySet[Case]  # all that may be added (a posted choice may be beyond those shown)
+    shown_ids: list[int]
+
+
+def cases_to_offer(*, user: User, offering: GroupOffering, query: str, limit: int) -> CasesToOffer:
+    """`cases_to_add` for `offering`, without its participants; the first `limit` are shown, and
+    recorded as read."""
+    candidates = cases_to_add(user=user, region=offering.region, school=offering.school, query=query).exclude(
+        group_participations__offering=offering
+    )
+    shown_ids = list(candidates.values_list("pk", flat=True)[:limit])
+    record_list_read(
+        user=user, model=Case, region_id=offering.region_id,
+        label=_("Young people to add to %(title)s") % {"title": offering.title},
+        details={"offering": offering.pk, "cases": shown_ids},
+    )
+    return CasesToOffer(candidates=candidates, shown_ids=shown_ids)
 
 
 # --- Figures without names ----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brugwerk.access import Action, can, scope
-from brugwerk.audit.services import Actor, record_list_view
-from brugwerk.cases.models import Case, LifeDomain
+from brugwerk.audit.services import Actor
+from brugwerk.cases.models import LifeDomain
 from brugwerk.core.forms import key_in_range, model_values
 from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
 from brugwerk.core.pages import render_form, run_form
@@ -69,14 +68,8 @@ def offering_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     form = OfferingSearchForm(request.GET, schools=school_choices(user=user, region=region))
-    offerings = selectors.offerings_for(user=user, region=region, filters=form.filters())
-    page = Paginator(offerings, OFFERINGS_PER_PAGE).get_page(request.GET.get("page"))
-    in_full = selectors.counts_in_full(user=user, region=region)
-    page.object_list = selectors.small_counts_hidden(list(page.object_list), in_full=in_full)
-    record_list_view(
-        actor=Actor.from_request(request), model=GroupOffering, region_id=region.pk,
-        label=_("Group offerings of %(region)s") % {"region": region.name},
-        details={"offerings": [offering.pk for offering in page.object_list]},
+    page = selectors.offering_page(
+        user=user, region=region, filters=form.filters(), number=request.GET.get("page"), per_page=OFFERINGS_PER_PAGE
     )
     context = {
         "form": form,
@@ -172,9 +165,8 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offering = selectors.offering_get(user=user, pk=pk, action=Action.CHANGE)
     query = (request.GET.get("q") or "").strip()[:100]
-    candidates = selectors.cases_to_add(user=user, region=offering.region, school=offering.school, query=query)
-    candidates = candidates.exclude(group_participations__offering=offering)
-    shown_ids = list(candidates.values_list("pk", flat=True)[:CASE_CHOICES])
+    offered = selectors.cases_to_offer(user=user, offering=offering, query=query, limit=CASE_CHOICES)
+    candidates, shown_ids = offered.candidates, offered.shown_ids
     posted = [value for value in request.POST.getlist("cases") if value.isdigit() and key_in_range(candidates, value)]
     form = ParticipantAddForm(request.POST or None, cases=candidates.filter(pk__in=shown_ids + posted))
     added = run_form(
@@ -189,11 +181,6 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "%(count)s participant was added.", "%(count)s participants were added.", count
         ) % {"count": count})
         return redirect(_offering_url(offering, "participants"))
-    record_list_view(
-        actor=Actor.from_request(request), model=Case, region_id=offering.region_id,
-        label=_("Young people to add to %(title)s") % {"title": offering.title},
-        details={"offering": offering.pk, "cases": shown_ids},
-    )
     context = {"offering": offering, "form": form, "query": query, "breadcrumbs": _crumbs(offering)}
     return render(request, "groups/participant_add.html", context)
 

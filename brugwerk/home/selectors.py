@@ -21,6 +21,7 @@ from brugwerk.accounts.models import User
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
 from brugwerk.agenda.models import Appointment, PresenceDay
 from brugwerk.audit.models import AuditEntry
+from brugwerk.audit.reads import record_list_read
 from brugwerk.audit.selectors import audit_page_visible, recent_account_trouble
 from brugwerk.cases.models import (
     AgreedAction,
@@ -70,6 +71,16 @@ class Shown:
     model: type[models.Model]
     label: str
     ids: list[Any] = field(default_factory=list)
+
+
+def _record_shown(*, user: User, region: Region, shown: list[Shown]) -> None:
+    """The personal records the start page shows, recorded as read (one entry per list)."""
+    for item in shown:
+        if item.ids:
+            record_list_read(
+                user=user, model=item.model, region_id=region.pk, label=item.label,
+                details={"page": "start", "shown": item.ids},
+            )
 
 
 def _schools(user: User) -> models.QuerySet[School]:
@@ -416,4 +427,5 @@ def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) 
     holders = [name for name in TIME_SECTIONS if name in context]
     if holders:
         context[holders[0]]["time"] = time_this_month(user=user, region=region)
+    _record_shown(user=user, region=region, shown=shown)
     return context

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from brugwerk.access import Action, get_object_or_404, scope
+from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import Case
 from brugwerk.cases.selectors import cases_visible_to
 from brugwerk.cases.timescope import countable
@@ -120,6 +121,21 @@ def signal_get(*, user: User, pk: Any, action: Action = Action.VIEW) -> Signal:
     return signal
 
 
+def signal_for_page(*, user: User, pk: Any) -> Signal:
+    """`signal_get` for the signal's page, recorded as read: the cases of the user's own evidence
+    (their young people's names are shown) and the backers."""
+    signal = signal_get(user=user, pk=pk)
+    record_read(
+        user=user,
+        subject=signal,
+        details={
+            "evidence_cases": [e.case_id for e in signal.my_evidence],
+            "backers": [b.brugfiguur_id for b in signal.backing_list],
+        },
+    )
+    return signal
+
+
 def evidence_candidates(
     *, user: User, region: Region, query: str = "", exclude_signal_id: int | None = None
 ) -> QuerySet[Case]:
@@ -129,6 +145,20 @@ def evidence_candidates(
     if exclude_signal_id is not None:
         cases = cases.exclude(signal_evidence__signal_id=exclude_signal_id)
     return cases
+
+
+def evidence_candidates_shown(*, user: User, signal: Signal, query: str = "") -> list[Case]:
+    """The first `EVIDENCE_CANDIDATES` of `evidence_candidates` for `signal`, recorded as read."""
+    candidates = list(
+        evidence_candidates(user=user, region=signal.region, query=query, exclude_signal_id=signal.pk)[
+            :EVIDENCE_CANDIDATES
+        ]
+    )
+    record_list_read(
+        user=user, model=Case, region_id=signal.region_id, label=_("Cases offered as evidence for a signal"),
+        details={"signal": signal.pk, "search": query, "cases": [case.pk for case in candidates]},
+    )
+    return candidates
 
 
 def signal_counts(*, user: User, region: Region) -> dict[str, int]:

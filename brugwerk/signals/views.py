@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can, get_object_or_404, scope
-from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases.models import Case
 from brugwerk.core.forms import add_service_errors, model_values
 from brugwerk.core.http import region_or_404, render_page_or_fragment, require
@@ -128,7 +128,7 @@ def policy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    signal = selectors.signal_get(user=user, pk=pk)
+    signal = selectors.signal_for_page(user=user, pk=pk)
     in_pool = can(user, Action.CREATE, Signal, region=signal.region_id)
     own_backing = next((b for b in signal.backing_list if b.brugfiguur_id == user.pk), None)
     removable = set(
@@ -137,14 +137,6 @@ def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for evidence in signal.my_evidence:
         evidence.can_remove = evidence.pk in removable
     is_open = signal.status != SignalStatus.CLOSED
-    record_view(
-        actor=Actor.from_request(request),
-        subject=signal,
-        details={
-            "evidence_cases": [e.case_id for e in signal.my_evidence],
-            "backers": [b.brugfiguur_id for b in signal.backing_list],
-        },
-    )
     context = {
         "signal": signal,
         "in_pool": in_pool,
@@ -270,16 +262,7 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     search = EvidenceSearchForm(request.GET)
     search.is_valid()
     query = search.cleaned_data.get("q", "") if hasattr(search, "cleaned_data") else ""
-    candidates = list(
-        selectors.evidence_candidates(user=user, region=signal.region, query=query, exclude_signal_id=signal.pk)[
-            :selectors.EVIDENCE_CANDIDATES
-        ]
-    )
-    record_list_view(
-        actor=Actor.from_request(request), model=Case, region_id=signal.region_id,
-        label=_("Cases offered as evidence for a signal"),
-        details={"signal": signal.pk, "search": query, "cases": [case.pk for case in candidates]},
-    )
+    candidates = selectors.evidence_candidates_shown(user=user, signal=signal, query=query)
     context = {
         "signal": signal,
         "search": search,

@@ -8,12 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from brugwerk.access import scope
+from brugwerk.audit.reads import record_list_read
 from brugwerk.cases.models import CaseStatus, ContactMoment, YoungPerson
 from brugwerk.cases.selectors import contacts_visible_to
 from brugwerk.pool.models import PoolMember
@@ -33,6 +36,43 @@ def own_low_threshold_contacts(*, user: User, region: Region, first_name: str = 
     if first_name:
         contacts = contacts.filter(first_name__iexact=first_name)
     return contacts
+
+
+def low_threshold_page(*, user: User, region: Region, first_name: str, number: Any, per_page: int) -> Page:
+    """One page of `own_low_threshold_contacts`; its contacts are recorded as read."""
+    page = Paginator(own_low_threshold_contacts(user=user, region=region, first_name=first_name), per_page).get_page(
+        number
+    )
+    record_list_read(
+        user=user, model=ContactMoment, region_id=region.pk, label=gettext("Contacts without a file"),
+        details={"contacts": [contact.pk for contact in page], "first_name": first_name},
+    )
+    return page
+
+
+@dataclass(frozen=True)
+class ConvertChoices:
+    contacts: QuerySet[ContactMoment]
+    young_people: QuerySet[YoungPerson]
+    contact_ids: list[int]
+    young_person_ids: list[int]
+
+
+def convert_choices(*, user: User, region: Region, first_name: str, recent: int) -> ConvertChoices:
+    """What the form that turns contacts into a case offers, recorded as read: the user's contacts
+    without a case (those with `first_name`, or else the `recent` latest) and the young people without
+    an open case."""
+    contacts = own_low_threshold_contacts(user=user, region=region, first_name=first_name)
+    if not first_name:
+        contacts = contacts.filter(pk__in=list(contacts.values_list("pk", flat=True)[:recent]))
+    young_people = young_people_without_open_case(user=user, region=region)
+    young_person_ids = list(young_people.values_list("pk", flat=True))
+    contact_ids = list(contacts.values_list("pk", flat=True))
+    record_list_read(
+        user=user, model=ContactMoment, region_id=region.pk, label=gettext("Turn contacts into a case"),
+        details={"contacts": contact_ids, "young_people": young_person_ids},
+    )
+    return ConvertChoices(contacts, young_people, contact_ids=contact_ids, young_person_ids=young_person_ids)
 
 
 def last_contact_type(*, user: User, region: Region, with_case: bool) -> str:

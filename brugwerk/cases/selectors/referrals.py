@@ -8,18 +8,27 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can, organisations_of, schools_of, scope
+from brugwerk.access import Action, can, get_object_or_404, organisations_of, schools_of, scope
 from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
+from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import OPEN_REFERRAL_STATUSES, Case, CaseStatus, Referral, Urgency, YoungPerson
-from brugwerk.cases.selectors import ReferralStatusRow, WaitingItem, possible_duplicates, referrals_of_referrer
+from brugwerk.cases.selectors import (
+    ReferralStatusRow,
+    WaitingItem,
+    possible_duplicates,
+    referrals_of_referrer,
+    waiting_list,
+)
 from brugwerk.network.models import PartnerOrganisation
 from brugwerk.pool.models import PoolMember
-from brugwerk.regions.models import Region, School
+from brugwerk.regions.models import Region, School, Zone
 from brugwerk.regions.selectors import school_choices
 
 
@@ -81,6 +90,16 @@ def referrals_of_referrer_in(*, user: User, region: Region) -> list[ReferralStat
     return [row for row in rows if row.pk in here]
 
 
+def my_referrals_page(*, user: User, region: Region, number: Any, per_page: int) -> Page:
+    """One page of `referrals_of_referrer_in`; its referrals are recorded as read."""
+    page = Paginator(referrals_of_referrer_in(user=user, region=region), per_page).get_page(number)
+    record_list_read(
+        user=user, model=Referral, region_id=region.pk, label=_("My referrals"),
+        details={"referrals": [row.pk for row in page.object_list]},
+    )
+    return page
+
+
 def _urgency_rank() -> CaseWhen:
     return CaseWhen(
         When(urgency=Urgency.HIGH, then=Value(0)),
@@ -105,6 +124,44 @@ def referrals_to_triage(*, user: User, region: Region, today: datetime.date | No
     return [
         WaitingItem(referral=r, waiting_days=(today - timezone.localdate(r.received_at)).days) for r in referrals
     ]
+
+
+def triage_list(*, user: User, region: Region) -> list[WaitingItem]:
+    """`referrals_to_triage`, recorded as read."""
+    items = referrals_to_triage(user=user, region=region)
+    record_list_read(
+        user=user, model=Referral, region_id=region.pk, label=_("Referrals to decide on"),
+        details={"referrals": [item.referral.pk for item in items]},
+    )
+    return items
+
+
+def waiting_list_shown(
+    *, user: User, region: Region, school: School | None = None, zone: Zone | None = None
+) -> list[WaitingItem]:
+    """`waiting_list` (for a school or a zone), recorded as read."""
+    items = waiting_list(user=user, region=region, school=school, zone=zone)
+    record_list_read(
+        user=user, model=Referral, region_id=region.pk, label=_("Waiting list"),
+        details={
+            "referrals": [item.referral.pk for item in items],
+            "school": school.pk if school else None,
+            "zone": zone.pk if zone else None,
+        },
+    )
+    return items
+
+
+def referral_get(*, user: User, pk: Any) -> Referral:
+    """One referral the user may see (all of it, or only its status), its read recorded."""
+    referral = get_object_or_404(
+        user,
+        Referral.objects.select_related("region", "school", "organisation", "referred_by", "decided_by", "case"),
+        Action.VIEW,
+        pk=pk,
+    )
+    record_read(user=user, subject=referral)
+    return referral
 
 
 def triage_count(*, user: User, region: Region) -> int:
@@ -151,12 +208,31 @@ def duplicates_for_new(
     )
 
 
+def duplicates_of_new_referral(
+    *, user: User, region: Region, first_name: str, last_name: str, birth_date: datetime.date | None
+) -> list[YoungPerson]:
+    """`duplicates_for_new`, for the referral form: the young people shown are recorded as read."""
+    duplicates = duplicates_for_new(
+        user=user, region=region, first_name=first_name, last_name=last_name, birth_date=birth_date
+    )
+    if duplicates:
+        record_list_read(
+            user=user, model=YoungPerson, region_id=region.pk, label=_("Possible duplicates of a new referral"),
+            details={"young_people": [person.pk for person in duplicates]},
+        )
+    return duplicates
+
+
 def duplicates_of(*, user: User, referral: Referral) -> list[YoungPerson]:
-    """For the triager: the young people the referral may be about, to link instead of creating one."""
-    return duplicates_for_new(
+    """For the triager: the young people the referral may be about, to link instead of creating one
+    (recorded with the read of the referral)."""
+    duplicates = duplicates_for_new(
         user=user,
         region=referral.region,
         first_name=referral.pupil_first_name,
         last_name=referral.pupil_last_name,
         birth_date=referral.pupil_birth_date,
     )
+    if duplicates:
+        record_read(user=user, subject=referral, details={"duplicates": [person.pk for person in duplicates]})
+    return duplicates

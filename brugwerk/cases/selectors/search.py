@@ -5,11 +5,14 @@ not see, and a saved filter is only ever its owner's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from brugwerk.access import scope
+from brugwerk.audit.reads import record_list_read
 from brugwerk.cases.models import Case, ContactMoment, SavedFilter
 from brugwerk.cases.selectors import cases_visible_to
 from brugwerk.regions.models import Region, School
@@ -35,6 +38,18 @@ def case_search(*, user: User, region: Region, filters: CaseFilter) -> QuerySet[
         ContactMoment.objects.filter(case=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     )
     return cases.annotate(last_contact_at=Subquery(last_contact))
+
+
+def case_search_page(
+    *, user: User, region: Region, filters: CaseFilter, query: dict[str, str], number: Any, per_page: int
+) -> Page:
+    """One page of `case_search`; its cases are recorded as read (with the search as asked, `query`)."""
+    page = Paginator(case_search(user=user, region=region, filters=filters), per_page).get_page(number)
+    record_list_read(
+        user=user, model=Case, region_id=region.pk, label=_("Case list"),
+        details={"search": query, "page": page.number, "cases": [case.pk for case in page.object_list]},
+    )
+    return page
 
 
 def saved_filters_of(*, user: User, region: Region) -> QuerySet[SavedFilter]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brugwerk.access import Action, can
-from brugwerk.audit.services import Actor, record_list_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases import services
 from brugwerk.cases.forms.contacts import (
     CaseContactForm,
@@ -28,13 +27,13 @@ from brugwerk.cases.models import Case, ContactMoment, LifeDomain
 from brugwerk.cases.selectors import possible_duplicates
 from brugwerk.cases.selectors.contacts import (
     contact_school_choices,
+    convert_choices,
     last_contact_type,
-    own_low_threshold_contacts,
-    young_people_without_open_case,
+    low_threshold_page,
 )
 from brugwerk.cases.selectors.lifecycle import case_for_page
 from brugwerk.core.http import refused_as_missing, region_or_404, require
-from brugwerk.core.types import AuthenticatedHttpRequest, queryset_of
+from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.regions.models import Region
 from brugwerk.regions.selectors import school_choices
 from brugwerk.vocabularies.selectors import terms_in_use
@@ -135,25 +134,12 @@ def quick_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
 def low_threshold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     first_name = (request.GET.get("first_name") or "").strip()[:40]
-    contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=ContactMoment,
-        region_id=region.pk,
-        label=_("Contacts without a file"),
-        details={"contacts": [contact.pk for contact in page], "first_name": first_name},
+    page = low_threshold_page(
+        user=request.user, region=region, first_name=first_name, number=request.GET.get("page"),
+        per_page=CONTACTS_PER_PAGE,
     )
     context = {"page": page, "first_name": first_name}
     return render(request, "cases/contacts/low_threshold_list.html", context)
-
-
-def _convert_choices(request: AuthenticatedHttpRequest, region: Region, first_name: str) -> Any:
-    contacts = own_low_threshold_contacts(user=request.user, region=region, first_name=first_name)
-    if first_name:
-        return contacts
-    recent = list(contacts.values_list("pk", flat=True)[:CONVERT_CHOICES])
-    return contacts.filter(pk__in=recent)
 
 
 @refused_as_missing()
@@ -161,7 +147,8 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _low_threshold_region(request)
     user = request.user
     first_name = (request.GET.get("first_name") or "").strip()[:40]
-    choices = _convert_choices(request, region, first_name)
+    offered = convert_choices(user=user, region=region, first_name=first_name, recent=CONVERT_CHOICES)
+    choices = offered.contacts
     initial: dict[str, Any] = {}
     if first_name:
         chosen = list(choices)
@@ -175,7 +162,7 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         contacts=choices,
-        young_people=young_people_without_open_case(user=user, region=region),
+        young_people=offered.young_people,
         schools=school_choices(user=user, region=region),
     )
     duplicates: list[Any] = []
@@ -218,18 +205,6 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
                     % {"count": count},
                 )
                 return redirect(case_url(case))
-    young_people = list(queryset_of(form, "young_person").values_list("pk", flat=True))
-    contact_ids = list(queryset_of(form, "contacts").values_list("pk", flat=True))
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=ContactMoment,
-        region_id=region.pk,
-        label=_("Turn contacts into a case"),
-        details={
-            "contacts": contact_ids,
-            "young_people": young_people,
-        },
-    )
     context = {
         "form": form,
         "title": _("Turn contacts into a case"),
@@ -237,8 +212,8 @@ def low_threshold_convert(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cancel_url": reverse("cases:low_threshold_list"),
         "first_name": first_name,
         "duplicates": duplicates,
-        "has_young_people": bool(young_people),
-        "has_contacts": bool(contact_ids),
+        "has_young_people": bool(offered.young_person_ids),
+        "has_contacts": bool(offered.contact_ids),
     }
     return render(request, "cases/contacts/convert.html", context)
 

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, can, get_object_or_404, may
-from brugwerk.audit.services import Actor, record_list_view, record_view
+from brugwerk.access import Action, can, may
+from brugwerk.audit.services import Actor
 from brugwerk.cases import selectors as casework
 from brugwerk.cases import services
 from brugwerk.cases.forms.referrals import AcceptForm, QueueForm, ReferralForm, RefuseForm, WaitingListFilterForm
@@ -90,7 +89,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         values = form.service_values()
         identity = _identity_key(values)
         if referrer.direct and request.POST.get("confirmed") != identity:
-            duplicates = selectors.duplicates_for_new(
+            duplicates = selectors.duplicates_of_new_referral(
                 user=user,
                 region=region,
                 first_name=values["pupil_first_name"],
@@ -110,14 +109,6 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     % {"name": f"{referral.pupil_first_name} {referral.pupil_last_name}"},
                 )
                 return redirect("cases:referral_detail", pk=referral.pk)
-    if duplicates:
-        record_list_view(
-            actor=Actor.from_request(request),
-            model=YoungPerson,
-            region_id=region.pk,
-            label=_("Possible duplicates of a new referral"),
-            details={"young_people": [person.pk for person in duplicates]},
-        )
     context = {
         "form": form,
         "referrer": referrer,
@@ -135,14 +126,8 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(can(user, Action.CREATE, Referral, region=region))
-    rows = selectors.referrals_of_referrer_in(user=user, region=region)
-    page = Paginator(rows, REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=Referral,
-        region_id=region.pk,
-        label=_("My referrals"),
-        details={"referrals": [row.pk for row in page.object_list]},
+    page = selectors.my_referrals_page(
+        user=user, region=region, number=request.GET.get("page"), per_page=REFERRALS_PER_PAGE
     )
     context = {"page": page, **_tabs(user, region, "mine")}
     return render(request, "cases/referrals/referral_list.html", context)
@@ -153,29 +138,13 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = region_or_404(request)
     user = request.user
     require(may(user, "cases.triage_referrals", region=region))
-    items = selectors.referrals_to_triage(user=user, region=region)
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=Referral,
-        region_id=region.pk,
-        label=_("Referrals to decide on"),
-        details={"referrals": [item.referral.pk for item in items]},
-    )
+    items = selectors.triage_list(user=user, region=region)
     context = {"items": items, "region": region, **_tabs(user, region, "triage")}
     context["triage_count"] = len(items)
     return render(request, "cases/referrals/triage_list.html", context)
 
 
 # --- One referral and the decision on it ------------------------------------------------------------
-
-
-def _referral_or_404(user: User, pk: int) -> Referral:
-    return get_object_or_404(
-        user,
-        Referral.objects.select_related("region", "school", "organisation", "referred_by", "decided_by", "case"),
-        Action.VIEW,
-        pk=pk,
-    )
 
 
 @dataclass
@@ -218,8 +187,6 @@ def _render_detail(
     if can_triage and undecided and forms is None:
         forms = _decision_forms(request, referral)
     full = can_triage or (referral.case is not None and can(user, Action.VIEW, referral.case))
-    details = {"duplicates": [person.pk for person in forms.duplicates]} if forms and forms.duplicates else None
-    record_view(actor=Actor.from_request(request), subject=referral, details=details)
     if not full:
         context = {"referral": referral, "breadcrumbs": _crumbs()}
         return render(request, "cases/referrals/referral_status.html", context)
@@ -236,7 +203,7 @@ def _render_detail(
 
 
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _referral_or_404(request.user, pk))
+    return _render_detail(request, selectors.referral_get(user=request.user, pk=pk))
 
 
 def _decide(
@@ -248,7 +215,7 @@ def _decide(
 ) -> HttpResponse:
     """Run one decision (`which` names its form) through its service: success goes back to the
     referral with a message, invalid input shows the form's errors and changes nothing."""
-    referral = _referral_or_404(request.user, pk)
+    referral = selectors.referral_get(user=request.user, pk=pk)
     require(can(request.user, Action.CHANGE, referral))
     if request.method != "POST":
         return redirect("cases:referral_detail", pk=referral.pk)
@@ -331,18 +298,7 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET, schools=school_choices(user=user, region=region), zones=zones_for(user=user, region=region)
     )
     school, zone = form.values()
-    items = casework.waiting_list(user=user, region=region, school=school, zone=zone)
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=Referral,
-        region_id=region.pk,
-        label=_("Waiting list"),
-        details={
-            "referrals": [item.referral.pk for item in items],
-            "school": school.pk if school else None,
-            "zone": zone.pk if zone else None,
-        },
-    )
+    items = selectors.waiting_list_shown(user=user, region=region, school=school, zone=zone)
     context = {
         "form": form,
         "items": items,

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from brugwerk.access import Action, can, get_object_or_404
-from brugwerk.audit.services import Actor, record_list_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases.forms.search import CaseSearchForm, SavedFilterForm
 from brugwerk.cases.models import Case, SavedFilter
-from brugwerk.cases.selectors.search import case_search, saved_filters_of
+from brugwerk.cases.selectors.search import case_search_page, saved_filters_of
 from brugwerk.cases.services import filters as filter_services
 from brugwerk.cases.services.filters import clean_query
 from brugwerk.core.http import refused_as_missing, region_or_404, render_page_or_fragment, require
@@ -52,16 +51,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _caseworker_region(request)
     user = request.user
     form = _search_form(request, request.GET, region)
-    page = Paginator(case_search(user=user, region=region, filters=form.filters()), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     query = form.query()
-    record_list_view(
-        actor=Actor.from_request(request),
-        model=Case,
-        region_id=region.pk,
-        label=_("Case list"),
-        details={"search": query, "page": page.number, "cases": [case.pk for case in page.object_list]},
+    page = case_search_page(
+        user=user, region=region, filters=form.filters(), query=query, number=request.GET.get("page"),
+        per_page=CASES_PER_PAGE,
     )
     saved_filters = list(saved_filters_of(user=user, region=region))
     for saved in saved_filters:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brugwerk.access import Action, can, may
-from brugwerk.audit.services import Actor, record_view
+from brugwerk.audit.services import Actor
 from brugwerk.cases.models import LifeDomain
 from brugwerk.core.http import region_or_404, render_page_or_fragment, require
 from brugwerk.core.pages import render_form, run_form
@@ -144,13 +144,8 @@ def session_create(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse
 
 def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    session = selectors.session_get(user=user, pk=pk)
+    session = selectors.session_get(user=user, pk=pk)  # records the read
     note_shown = may(user, "learning.read_coaching_note", obj=session)
-    record_view(
-        actor=Actor.from_request(request),
-        subject=session,
-        details={"participants": [p.pk for p in session.participants.all()], "private_note_shown": note_shown},
-    )
     context = {
         "session": session,
         "note_shown": note_shown,
