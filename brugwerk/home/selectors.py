@@ -36,6 +36,7 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
 from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
+from brugwerk.cases.selectors.settings import casework_settings
 from brugwerk.cooperation.models import MeetingAction
 from brugwerk.cooperation.selectors import agreement_overview, open_actions
 from brugwerk.core.dates import start_of
@@ -333,7 +334,7 @@ def partner_section(
         .select_related("organisation", "contact_point", "sent_by")
         .order_by("sent_at", "pk")
     )
-    due_before = start_of(working_days_before(today, region.feedback_reminder_working_days))
+    due_before = start_of(working_days_before(today, casework_settings(region=region).feedback_reminder_working_days))
     to_acknowledge = [r for r in waiting if r.status == ReferralOutStatus.SENT]
     overdue = [r for r in waiting if r.sent_at < due_before]
     shown.append(Shown(ContactPoint, f"{region.name}: contact points of my organisation",
@@ -401,6 +402,7 @@ def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) 
     if region is None:
         return context
     shown: list[Shown] = context["shown"]
+    context["casework"] = casework_settings(region=region)  # the reminders' numbers of days
     if Role.BEHEERDER in roles:
         context["beheerder"] = beheerder_section(user=user, region=region, shown=shown)
     if Role.COORDINATOR in roles:

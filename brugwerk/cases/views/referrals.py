@@ -161,7 +161,8 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         label=_("Referrals to decide on"),
         details={"referrals": [item.referral.pk for item in items]},
     )
-    context = {"items": items, "region": region, **_tabs(user, region, "triage")}
+    context = {"items": items, "region": region, "casework": casework.casework_settings(region=region),
+               **_tabs(user, region, "triage")}
     context["triage_count"] = len(items)
     return render(request, "cases/referrals/triage_list.html", context)
 
