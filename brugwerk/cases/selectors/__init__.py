@@ -406,7 +406,7 @@ def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
     referrals = list(
         scope(user, ReferralOut)
         .filter(addressed, consent__withdrawn_at__isnull=True, **lookup)
-        .select_related("organisation", "contact_point", "sent_by", "case__region")
+        .select_related("organisation", "contact_point", "sent_by", "case__region", "case__region__casework_settings")
         .order_by("-sent_at", "-pk")
     )
     feedback: dict[int, list[PartnerFeedback]] = {}
