@@ -15,6 +15,7 @@ from brugwerk.cases.models import (
     Case,
     CaseShare,
     CaseTransfer,
+    CaseworkSettings,
     Consent,
     ConsentGiver,
     ConsentMethod,
@@ -265,6 +266,14 @@ def casework_in(region, *, school, organisation, contact_point, lead, colleague,
         Appointment: AppointmentFactory(region=region, brugfiguur=lead, case=case, school=school),
         PresenceDay: PresenceDayFactory(region=region, brugfiguur=lead, school=school),
     }
+
+
+def set_casework_settings(region, **values) -> CaseworkSettings:
+    """Give `region` these casework settings (no page edits them yet), also on the region object the
+    test holds, where an earlier read may have kept the old ones."""
+    settings, _ = CaseworkSettings.objects.update_or_create(region=region, defaults=values)
+    region.casework_settings = settings
+    return settings
 
 
 def pool_serves(world) -> None:

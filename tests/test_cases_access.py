@@ -205,8 +205,7 @@ def test_a_partners_own_referral_in_is_theirs_but_not_their_colleagues(world):
 @pytest.mark.parametrize("triage_by_brugfiguur", [False, True])
 def test_brugfiguur_of_the_school_triages_only_where_the_region_says_so(world, triage_by_brugfiguur):
     fc.pool_serves(world)
-    world.region.triage_by_brugfiguur = triage_by_brugfiguur
-    world.region.save()
+    fc.set_casework_settings(world.region, triage_by_brugfiguur=triage_by_brugfiguur)
     referral = fc.ReferralFactory(region=world.region, school=world.school, referred_by=world.schoolcontact)
     assert sees(world.brugfiguur, referral) == triage_by_brugfiguur
     assert changes(world.brugfiguur, referral) == triage_by_brugfiguur

@@ -342,8 +342,7 @@ def test_a_brugfiguur_triages_only_when_the_region_says_so_and_only_for_their_sc
     client = client_for(world.brugfiguur)
     assert client.get(detail(referral)).status_code == 404
     assert client.get(TRIAGE).context["items"] == []
-    world.region.triage_by_brugfiguur = True
-    world.region.save()
+    fc.set_casework_settings(world.region, triage_by_brugfiguur=True)
     assert [item.referral for item in client.get(TRIAGE).context["items"]] == [referral]
     assert client_for(world.brugfiguur2).get(detail(referral)).status_code == 404
     response = client.post(decide(referral, "queue"), {"queue-priority": "2"})

@@ -183,8 +183,7 @@ def test_only_the_coordinator_triages_by_default(world, persona):
 
 def test_the_brugfiguur_of_the_school_triages_when_the_region_says_so(world):
     fc.pool_serves(world)
-    world.region.triage_by_brugfiguur = True
-    world.region.save()
+    fc.set_casework_settings(world.region, triage_by_brugfiguur=True)
     referral = refer(world).referral
     with pytest.raises(PermissionDenied):
         referral_accept(actor=Actor(user=world.brugfiguur2), referral=referral, lead=world.brugfiguur2)

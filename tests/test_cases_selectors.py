@@ -180,8 +180,7 @@ def test_caseload_counts_open_cases_per_brugfiguur_and_per_fte(world):
 
 
 def test_overdue_feedback_counts_working_days_from_the_region_setting(world):
-    world.region.feedback_reminder_working_days = 2
-    world.region.save()
+    fc.set_casework_settings(world.region, feedback_reminder_working_days=2)
     thursday = MONDAY - datetime.timedelta(days=4)
     case = fc.CaseFactory(region=world.region, lead=world.brugfiguur)
     waiting = fc.ReferralOutFactory(consent__case=case, consent__organisation=world.organisation,
@@ -215,8 +214,7 @@ def test_the_partner_sees_which_referrals_wait_for_their_feedback(world):
 
 
 def test_inactive_cases_have_had_no_contact_for_the_regions_number_of_days(world):
-    world.region.inactivity_reminder_days = 30
-    world.region.save()
+    fc.set_casework_settings(world.region, inactivity_reminder_days=30)
     today = timezone.localdate()
     quiet = fc.CaseFactory(region=world.region, lead=world.brugfiguur, opened_on=today - datetime.timedelta(days=90))
     fc.ContactMomentFactory(case=quiet, occurred_at=timezone.now() - datetime.timedelta(days=40))

@@ -16,6 +16,7 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.models import Membership, User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import verify_chain
+from brugwerk.cases.models import CaseworkSettings
 from brugwerk.demo import flanders, w13
 from brugwerk.demo.build import DEFAULT_PASSWORD, specs_for
 from brugwerk.network.models import ContactPoint, PartnerOrganisation, PartnerType
@@ -53,6 +54,7 @@ W13_LOGINS = {
 OOST_LOGINS = {"oost-coordinator", "oost-bf"}
 MODELS = [
     Region,
+    CaseworkSettings,
     Zone,
     Municipality,
     ZoneMembership,
@@ -246,6 +248,8 @@ def test_demo_writes_one_audit_entry_per_run_summing_up_the_load(db):
     assert (entry.actor, entry.actor_label, entry.event) == (None, "demo", AuditEvent.CREATE)
     assert entry.changes["created"]["regions.school"] == School.objects.count()
     assert entry.changes["regions"] == ["w13", "demo-oost"]
+    assert entry.changes["created"]["cases.caseworksettings"] == 2  # one per region
+    assert CaseworkSettings.objects.filter(region__slug__in=["w13", "demo-oost"]).count() == 2
     run_demo()
     second = AuditEntry.objects.order_by("-seq").first()
     assert second.event == AuditEvent.UPDATE and second.changes["created"] == {}

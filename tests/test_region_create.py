@@ -6,6 +6,7 @@ from brugwerk.access.roles import Role
 from brugwerk.accounts.models import User
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from brugwerk.audit.services import verify_chain
+from brugwerk.cases.models import CaseworkSettings
 from brugwerk.regions.models import Region
 
 
@@ -21,6 +22,11 @@ def test_region_create_makes_region_with_first_administrator_and_coordinator(cap
     assert AuditEntry.objects.filter(event=AuditEvent.ROLE_GRANTED, region=region).count() == 2
     assert verify_chain()[0]
     assert region.life_domains.count() == 11
+    settings = CaseworkSettings.objects.get(region=region)  # with the defaults, and in the audit trail
+    assert (settings.feedback_reminder_working_days, settings.inactivity_reminder_days,
+            settings.triage_by_brugfiguur) == (10, 30, False)
+    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, subject_type="cases.caseworksettings",
+                                     subject_id=str(settings.pk), region=region).exists()
 
 
 @pytest.mark.django_db

@@ -318,8 +318,7 @@ def test_bridge_figure_sees_referrals_out_without_feedback_past_the_regions_limi
     [item] = response.context["brugfiguur"]["overdue_feedback"]
     assert item.referral_out == work.overdue_mine and item.working_days >= 20
     assert "CAW Zuid-West-Vlaanderen" in content
-    world.region.feedback_reminder_working_days = 40  # the limit is the region's
-    world.region.save()
+    fc.set_casework_settings(world.region, feedback_reminder_working_days=40)  # the limit is the region's
     response, _ = _page(world.brugfiguur)
     assert response.context["brugfiguur"]["overdue_feedback"] == []
 
@@ -336,8 +335,7 @@ def test_bridge_figure_is_reminded_of_open_cases_without_contact_for_the_regions
     response, content = _page(world.brugfiguur)
     assert response.context["brugfiguur"]["inactive_cases"] == [work.quiet]
     assert "no contact for more than 30 days" in content
-    world.region.inactivity_reminder_days = 60
-    world.region.save()
+    fc.set_casework_settings(world.region, inactivity_reminder_days=60)
     response, content = _page(world.brugfiguur)
     assert response.context["brugfiguur"]["inactive_cases"] == []
     assert "No reminders" in content

@@ -113,9 +113,10 @@ def _young_people(principal: Principal, relation: Callable[[Principal, str], Q])
 
 
 def _referral_triage(principal: Principal) -> Q:
-    """Triage rights: the coordinator, or the brugfiguur serving the school where the region says so."""
+    """Triage rights: the coordinator, or the brugfiguur serving the school where the region's casework
+    settings say so (a region without them: the coordinator only, as their default)."""
     by_brugfiguur = in_regions(principal, BRUGFIGUUR_ROLE, "region") & Q(
-        region__triage_by_brugfiguur=True, school_id__in=served_schools(principal)
+        region__casework_settings__triage_by_brugfiguur=True, school_id__in=served_schools(principal)
     )
     return in_regions(principal, COORDINATOR_ROLE, "region") | by_brugfiguur
 

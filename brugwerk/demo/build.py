@@ -281,6 +281,20 @@ def life_domains_step(build: Build) -> None:
     )
 
 
+def casework_settings_step(build: Build) -> None:
+    """The region's casework settings, with their defaults (`cases.CaseworkSettings`)."""
+    from brugwerk.cases.models import CaseworkSettings
+
+    region = build.region
+    assert region is not None
+    build.ensure(
+        CaseworkSettings,
+        [CaseworkSettings(region=region)],
+        lambda s: s.region_id,
+        CaseworkSettings.objects.filter(region=region),
+    )
+
+
 # The steps that build one region, in order. Later features append theirs.
 STEPS: list[Callable[[Build], None]] = [
     region_step,
@@ -290,6 +304,7 @@ STEPS: list[Callable[[Build], None]] = [
     people_step,
     pool_step,
     life_domains_step,
+    casework_settings_step,
     casework_step,
     expertise_step,
     signals_step,

@@ -15,8 +15,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
-from brugwerk.access import Action, organisations_of, schools_of, scope
-from brugwerk.access.roles import Role
+from brugwerk.access import Action, may, organisations_of, schools_of, scope
 from brugwerk.accounts.models import User
 from brugwerk.accounts.selectors import user_count_in_region, users_without_second_factor_count
 from brugwerk.agenda.models import Appointment, PresenceDay
@@ -37,6 +36,7 @@ from brugwerk.cases.models import (
 )
 from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
 from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
+from brugwerk.cases.selectors.settings import casework_settings
 from brugwerk.cooperation.models import MeetingAction
 from brugwerk.cooperation.selectors import agreement_overview, open_actions
 from brugwerk.core.dates import start_of
@@ -344,7 +344,7 @@ def partner_section(
         .select_related("organisation", "contact_point", "sent_by")
         .order_by("sent_at", "pk")
     )
-    due_before = start_of(working_days_before(today, region.feedback_reminder_working_days))
+    due_before = start_of(working_days_before(today, casework_settings(region=region).feedback_reminder_working_days))
     to_acknowledge = [r for r in waiting if r.status == ReferralOutStatus.SENT]
     overdue = [r for r in waiting if r.sent_at < due_before]
     shown.append(Shown(ContactPoint, f"{region.name}: contact points of my organisation",
@@ -406,23 +406,25 @@ TIME_SECTIONS = ("coordinator", "brugfiguur", "beleid")
 
 
 def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) -> dict[str, Any]:
-    """The start page of `user` in `region`: a section for each role they hold there, and the time of
+    """The start page of `user` in `region`: a section for each `home.start_as_…` permission they hold
+    there (one per role, home/rules.py), and the time of
     this month per pillar once (its figures are the widest the user may count, whichever role)."""
     context: dict[str, Any] = {"region": region, "roles": roles, "shown": []}
     if region is None:
         return context
     shown: list[Shown] = context["shown"]
-    if Role.BEHEERDER in roles:
+    context["casework"] = casework_settings(region=region)  # the reminders' numbers of days
+    if may(user, "home.start_as_beheerder", region=region):
         context["beheerder"] = beheerder_section(user=user, region=region, shown=shown)
-    if Role.COORDINATOR in roles:
+    if may(user, "home.start_as_coordinator", region=region):
         context["coordinator"] = coordinator_section(user=user, region=region, shown=shown)
-    if Role.BRUGFIGUUR in roles:
+    if may(user, "home.start_as_brugfiguur", region=region):
         context["brugfiguur"] = brugfiguur_section(user=user, region=region, shown=shown)
-    if Role.SCHOOLCONTACT in roles:
+    if may(user, "home.start_as_schoolcontact", region=region):
         context["schoolcontact"] = schoolcontact_section(user=user, region=region, shown=shown)
-    if Role.PARTNER in roles:
+    if may(user, "home.start_as_partner", region=region):
         context["partner"] = partner_section(user=user, region=region, shown=shown)
-    if Role.BELEID in roles:
+    if may(user, "home.start_as_beleid", region=region):
         context["beleid"] = beleid_section(user=user, region=region)
     holders = [name for name in TIME_SECTIONS if name in context]
     if holders:

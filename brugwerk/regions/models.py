@@ -6,7 +6,6 @@ Every record of Brugwerk belongs to exactly one region; the access policy scopes
 
 from typing import TYPE_CHECKING
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,23 +18,8 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("short name"), max_length=40, unique=True)
     description = models.TextField(_("description"), blank=True)
-    # Region-level settings that later features read; data, not constants in code.
+    # Read by the coming data-protection work. Casework's settings are `cases.CaseworkSettings`.
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"), default=10)
-    feedback_reminder_working_days = models.PositiveSmallIntegerField(
-        _("reminder after how many working days without feedback on a referral"),
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-    )
-    inactivity_reminder_days = models.PositiveSmallIntegerField(
-        _("reminder after how many days without contact in an open case"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-    )
-    triage_by_brugfiguur = models.BooleanField(
-        _("referrals are triaged by the bridge figure of the school"),
-        default=False,
-        help_text=_("If not, the coordinator triages every referral."),
-    )
 
     class Meta:
         ordering = ["name"]

@@ -59,3 +59,10 @@ def test_the_menu_names_permissions_not_roles():
     """Role names appear in the frame only to show the user theirs (`Role.choices`), never a member."""
     source = (BRUGWERK / "home" / "context_processors.py").read_text(encoding="utf-8")
     assert re.findall(r"Role\.[A-Z]+\b", source) == []
+
+
+def test_the_start_page_names_permissions_not_roles():
+    """Which sections the start page shows is the policy's answer (`home.start_as_…`), not a role test."""
+    source = (BRUGWERK / "home" / "selectors.py").read_text(encoding="utf-8")
+    assert re.findall(r"Role\.[A-Z]+\b", source) == []
+    assert len(re.findall(r'may\(user, "home\.start_as_[a-z]+"', source)) == 6

@@ -26,6 +26,12 @@ COLUMNS = ("brugfiguur", "coordinator", "schoolcontact", "partner", "beleid", "b
 EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     # permission                              brugfiguur coordinator schoolcontact partner beleid beheerder
     "home.view_start":                         ("M",      "M",        "M",          "M",    "M",   "M"),
+    "home.start_as_brugfiguur":                ("Y",      "—",        "—",          "—",    "—",   "—"),
+    "home.start_as_coordinator":               ("—",      "Y",        "—",          "—",    "—",   "—"),
+    "home.start_as_schoolcontact":             ("—",      "—",        "Y",          "—",    "—",   "—"),
+    "home.start_as_partner":                   ("—",      "—",        "—",          "Y",    "—",   "—"),
+    "home.start_as_beleid":                    ("—",      "—",        "—",          "—",    "Y",   "—"),
+    "home.start_as_beheerder":                 ("—",      "—",        "—",          "—",    "—",   "Y"),
     "cases.view_cases":                        ("M",      "M",        "—",          "—",    "—",   "—"),
     "agenda.view_agenda":                       ("M",      "Y",        "—",          "—",    "—",   "—"),
     "cases.view_referrals":                    ("M",      "M",        "M",          "M",    "—",   "—"),

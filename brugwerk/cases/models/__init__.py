@@ -47,6 +47,7 @@ from brugwerk.cases.models.referrals import (
     Urgency,
     age_on,
 )
+from brugwerk.cases.models.settings import CaseworkSettings
 
 __all__ = [
     "CONSENT_AGE",
@@ -56,6 +57,7 @@ __all__ = [
     "AgreedAction",
     "Case",
     "CaseShare",
+    "CaseworkSettings",
     "CaseShareQuerySet",
     "CaseStatus",
     "CaseTransfer",

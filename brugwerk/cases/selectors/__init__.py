@@ -44,6 +44,7 @@ from brugwerk.cases.models import (
     Urgency,
     YoungPerson,
 )
+from brugwerk.cases.selectors.settings import casework_settings
 from brugwerk.core.dates import start_of, subtract_working_days, working_days_between
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Region, School, Zone, ZoneMembership
@@ -54,7 +55,8 @@ if TYPE_CHECKING:
 
 def _feedback_due_before(region: Region, today: datetime.date) -> datetime.datetime:
     """Referrals sent before this moment are overdue when they have had no feedback yet."""
-    return start_of(subtract_working_days(today, region.feedback_reminder_working_days))
+    days = casework_settings(region=region).feedback_reminder_working_days
+    return start_of(subtract_working_days(today, days))
 
 
 # --- Young people and cases -------------------------------------------------------------------------
@@ -102,7 +104,8 @@ def case_file_get(*, user: User, pk: Any) -> Case:
     case = get_object_or_404(
         user,
         Case.objects.select_related(
-            "region", "young_person", "young_person__school", "young_person__municipality", "school", "lead"
+            "region", "region__casework_settings", "young_person", "young_person__school",
+            "young_person__municipality", "school", "lead",
         ),
         Action.VIEW,
         pk=pk,
@@ -320,7 +323,7 @@ def inactive_cases(*, user: User, region: Region, today: datetime.date | None = 
     """Open cases the user sees without any contact for more than the region's number of days
     (counted from the opening when there was no contact yet); `last_contact_at` is annotated."""
     today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=region.inactivity_reminder_days)
+    cutoff = today - datetime.timedelta(days=casework_settings(region=region).inactivity_reminder_days)
     last_contact = ContactMoment.objects.filter(case=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     return (
         scope(user, Case)
@@ -403,7 +406,7 @@ def _partner_rows(user: User, **lookup: Any) -> list[PartnerReferral]:
     referrals = list(
         scope(user, ReferralOut)
         .filter(addressed, consent__withdrawn_at__isnull=True, **lookup)
-        .select_related("organisation", "contact_point", "sent_by", "case__region")
+        .select_related("organisation", "contact_point", "sent_by", "case__region", "case__region__casework_settings")
         .order_by("-sent_at", "-pk")
     )
     feedback: dict[int, list[PartnerFeedback]] = {}

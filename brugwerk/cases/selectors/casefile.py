@@ -38,6 +38,7 @@ from brugwerk.cases.models import (
     age_on,
 )
 from brugwerk.cases.selectors import TimelineItem, case_timeline
+from brugwerk.cases.selectors.settings import casework_settings
 from brugwerk.core.dates import subtract_working_days
 
 if TYPE_CHECKING:
@@ -144,7 +145,8 @@ def case_file(*, user: User, case: Case, today: datetime.date | None = None) -> 
         feedback.setdefault(item.referral_out_id, []).append(item)
     due_before = timezone.make_aware(
         datetime.datetime.combine(
-            subtract_working_days(today, case.region.feedback_reminder_working_days), datetime.time.min
+            subtract_working_days(today, casework_settings(region=case.region).feedback_reminder_working_days),
+            datetime.time.min,
         )
     )
     referrals = sorted(_records(timeline, "referral_out"), key=lambda r: (r.sent_at, r.pk), reverse=True)

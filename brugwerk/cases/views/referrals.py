@@ -139,7 +139,8 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     require(may(user, "cases.triage_referrals", region=region))
     items = selectors.triage_list(user=user, region=region)
-    context = {"items": items, "region": region, **_tabs(user, region, "triage")}
+    context = {"items": items, "region": region, "casework": casework.casework_settings(region=region),
+               **_tabs(user, region, "triage")}
     context["triage_count"] = len(items)
     return render(request, "cases/referrals/triage_list.html", context)
 

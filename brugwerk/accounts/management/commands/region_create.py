@@ -14,9 +14,13 @@ from brugwerk.audit.services import Actor, record
 from brugwerk.regions.models import Region
 
 SYSTEM = Actor(user=None)
-# The region's editable lists (life domains, expertise topics, signal and learning themes), each
-# with its defaults; by name, since the lists live in the layers above the regions.
-REGION_DEFAULTS = "brugwerk.vocabularies.services.region_defaults_ensure"
+# What a new region starts with, each with its defaults: its editable lists (life domains, expertise
+# topics, signal and learning themes) and its casework settings; by name, since they live in the
+# layers above the regions.
+REGION_DEFAULTS = (
+    "brugwerk.vocabularies.services.region_defaults_ensure",
+    "brugwerk.cases.services.settings.casework_settings_ensure",
+)
 
 
 class Command(BaseCommand):
@@ -36,7 +40,8 @@ class Command(BaseCommand):
             raise CommandError(f"A region with short name {options['slug']!r} exists already.")
         region = Region.objects.create(name=options["name"], slug=options["slug"])
         record(actor=SYSTEM, actor_label="region_create", event=AuditEvent.CREATE, subject=region)
-        import_string(REGION_DEFAULTS)(region=region)
+        for ensure_defaults in REGION_DEFAULTS:
+            import_string(ensure_defaults)(region=region)
         people = [(options["admin"], options["admin_email"], Role.BEHEERDER)]
         if options["coordinator"]:
             people.append((options["coordinator"], options["coordinator_email"] or "", Role.COORDINATOR))
