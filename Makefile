@@ -14,6 +14,9 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python3.14; do \
 	done)
 
 DEMO_ENV := BRUGWERK_DEMO_MODE=true BRUGWERK_REQUIRE_2FA=false BRUGWERK_DEBUG=true
+# pytest-xdist: one worker per CPU core ("auto"); PYTEST_WORKERS=0 runs the suite in one process.
+# loadgroup keeps a module with a module- or class-scoped fixture on one worker (tests/conftest.py).
+PYTEST_WORKERS ?= auto
 
 .PHONY: help demo test serve migrate check-python check-chromium lint messages clean
 
@@ -59,7 +62,7 @@ demo: migrate
 
 test: $(VENV)/.dev check-chromium
 	$(VENV)/bin/ruff check .
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
