@@ -24,8 +24,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -58,7 +59,7 @@ from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
 from tests import factories as f
-from tests.conftest import client_for
+from tests.conftest import FAST_HASHERS, build_world, client_for
 from tests.factories_cases import casework_in
 
 B_PERSONAS = ["foreign_coordinator", "foreign_brugfiguur", "foreign_beheerder"]
@@ -90,8 +91,26 @@ class Regions:
     people: dict[str, User]
 
 
+@pytest.fixture(scope="module")
+def regions_once(django_db_setup, django_db_blocker) -> Regions:
+    """The regions, built once for the whole module (1,500+ tests) inside a transaction that is rolled
+    back after it; each test runs in its own savepoint inside it (the `db` fixture), so what one test
+    writes is gone before the next."""
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, BRUGWERK_REQUIRE_2FA=False),
+    ):
+        yield build_regions(build_world())
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def regions(world) -> Regions:
+def regions(regions_once, db) -> Regions:
+    return regions_once
+
+
+def build_regions(world) -> Regions:
     """The world, plus in region B the same kinds of records as in A and a B administrator."""
     foreign_beheerder = f.user_with_role(Role.BEHEERDER, world.other_region, username="beheer-b")
     foreign_zone = f.ZoneFactory(region=world.other_region, name="Zone Elders")
