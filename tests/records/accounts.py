@@ -26,3 +26,7 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
         new={RoleInvitation: lambda: RoleInvitation(region=region, role=Role.BRUGFIGUUR, login="newcomer",
                                                     user=newcomer)},
     )
+
+RECORD_URLS = [
+    ("accounts:invitation_answer", lambda side: {"pk": side[RoleInvitation].pk}),
+]

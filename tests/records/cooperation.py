@@ -120,4 +120,5 @@ LIST_URLS = [
     ("cooperation:meeting_list", _list_filters),
     ("cooperation:action_list", lambda a: "?who=all"),
     ("cooperation:agreement_overview", lambda a: ""),
+    ("cooperation:meeting_create", lambda a: ""),
 ]

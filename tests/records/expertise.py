@@ -66,6 +66,8 @@ LIST_URLS = [
     ("expertise:topic_list", lambda a: ""),
     ("expertise:figures", lambda a: ""),
     ("expertise:my_school", lambda a: ""),
+    ("expertise:activity_create", lambda a: f"?school={a[SchoolTeamActivity].school_id}"),
+    ("expertise:topic_create", lambda a: ""),
 ]
 
 
@@ -90,3 +92,8 @@ def make_activity(region, *, school, lead, topics=(), co_facilitators=(), **valu
     activity.topics.set(topics or [ExpertiseTopic.objects.filter(region=region).first()])
     activity.co_facilitators.set(co_facilitators)
     return activity
+
+# Routes the isolation test does not ask for, with the reason (tests/test_isolation.py).
+NOT_ISOLATED = {
+    "expertise:topic_defaults": "POST only: gives the user's own region the default topics",
+}

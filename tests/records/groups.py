@@ -101,6 +101,7 @@ LIST_URLS = [
     ("groups:offering_list", lambda side: ""),
     ("groups:offering_list", lambda side: f"?kind=parent_cafe&school={side[School].pk}&q=Oudercaf"),
     ("groups:figures", lambda side: ""),
+    ("groups:offering_create", lambda side: f"?school={side[School].pk}"),
 ]
 
 

@@ -92,6 +92,11 @@ LIST_URLS = [
     ("learning:social_map_list", lambda a: ""),
     ("learning:social_map_list", lambda a: f"?q=Huiswerk&municipality={a[SocialMapEntry].municipality_id}"),
     ("learning:theme_list", lambda a: ""),
+    ("learning:session_choose", lambda a: ""),
+    ("learning:session_create", lambda a: f"?participants={a.subject.pk}"),
+    ("learning:library_create", lambda a: ""),
+    ("learning:social_map_create", lambda a: ""),
+    ("learning:theme_create", lambda a: ""),
 ]
 
 
@@ -125,3 +130,6 @@ def make_item(region: Any, title: str = "Oudercafé aan de schoolpoort", **field
 def make_entry(region: Any, service_name: str = "Huiswerkklas De Brug", **fields: Any) -> SocialMapEntry:
     defaults = {"offers": "Huiswerkbegeleiding na school.", "for_whom": "Leerlingen secundair", "phone": "056 11 22 33"}
     return SocialMapEntry.objects.create(region=region, service_name=service_name, **(defaults | fields))
+
+# A route whose argument is a kind of session, not a record's id (tests/test_isolation.py).
+PAGE_ARGUMENTS = {"learning:session_create": {"kind": "intervisie"}}

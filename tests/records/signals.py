@@ -89,6 +89,8 @@ LIST_URLS = [
     ("signals:signal_list", lambda a: f"?theme={a[SignalTheme].pk}&q=Busabonnement"),
     ("signals:policy_list", lambda a: ""),
     ("signals:theme_list", lambda a: ""),
+    ("signals:signal_create", lambda a: ""),
+    ("signals:theme_create", lambda a: ""),
 ]
 
 
