@@ -5,7 +5,7 @@ The matrix rows are asked of records with these links: the meeting is about the 
 school and was attended by the partner's organisation and by `lead` (not a persona); its action is
 owned by `lead`; the cooperation agreement is of the school contact's school, which `lead` does not
 serve in the matrix. The personal links (attendee, owner, serving bridge figure, notes) are tested in
-tests/test_cooperation_access.py."""
+tests/cooperation/test_cooperation_access.py."""
 
 from __future__ import annotations
 

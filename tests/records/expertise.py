@@ -71,7 +71,7 @@ LIST_URLS = [
 ]
 
 
-# --- Helpers for tests/test_expertise_*.py --------------------------------------------------------
+# --- Helpers for tests/expertise/test_expertise_*.py --------------------------------------------------------
 
 
 def topics_of(region) -> list[ExpertiseTopic]:
@@ -93,7 +93,7 @@ def make_activity(region, *, school, lead, topics=(), co_facilitators=(), **valu
     activity.co_facilitators.set(co_facilitators)
     return activity
 
-# Routes the isolation test does not ask for, with the reason (tests/test_isolation.py).
+# Routes the isolation test does not ask for, with the reason (tests/access/test_isolation.py).
 NOT_ISOLATED = {
     "expertise:topic_defaults": "POST only: gives the user's own region the default topics",
 }

@@ -105,7 +105,7 @@ LIST_URLS = [
 ]
 
 
-# --- Builders for tests/test_groups_*.py ------------------------------------------------------------------
+# --- Builders for tests/groups/test_groups_*.py ------------------------------------------------------------------
 
 
 def offering_in(world, *, organisers=None, school="default", partners=(), kind=OfferingKind.PARENT_CAFE,

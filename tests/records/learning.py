@@ -1,7 +1,7 @@
 """Learning's records for the region-wide access tests (see tests/records/__init__.py).
 
 A brugfiguur's column is for a session they neither took part in, facilitated nor recorded (the
-session is `lead`'s and `colleague`'s); their own sessions are in tests/test_learning_access.py."""
+session is `lead`'s and `colleague`'s); their own sessions are in tests/learning/test_learning_access.py."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ LIST_URLS = [
 ]
 
 
-# --- Helpers for tests/test_learning_*.py ----------------------------------------------------------
+# --- Helpers for tests/learning/test_learning_*.py ----------------------------------------------------------
 
 
 def make_session(region: Any, *, recorded_by: Any, participants: list[Any], kind: str = LearningKind.INTERVISION,
@@ -131,5 +131,5 @@ def make_entry(region: Any, service_name: str = "Huiswerkklas De Brug", **fields
     defaults = {"offers": "Huiswerkbegeleiding na school.", "for_whom": "Leerlingen secundair", "phone": "056 11 22 33"}
     return SocialMapEntry.objects.create(region=region, service_name=service_name, **(defaults | fields))
 
-# A route whose argument is a kind of session, not a record's id (tests/test_isolation.py).
+# A route whose argument is a kind of session, not a record's id (tests/access/test_isolation.py).
 PAGE_ARGUMENTS = {"learning:session_create": {"kind": "intervisie"}}

@@ -94,7 +94,7 @@ LIST_URLS = [
 ]
 
 
-# --- Helpers for tests/test_signals_*.py ------------------------------------------------------------
+# --- Helpers for tests/signals/test_signals_*.py ------------------------------------------------------------
 
 
 def theme_of(region, name: str = "schoolkosten") -> SignalTheme:

@@ -532,10 +532,10 @@ PAGE_ARGUMENTS: dict[str, dict[str, Any]] = {
 # Routes not asked for by region B's people above, each with the reason.
 NOT_ISOLATED: dict[str, str] = {
     "set_language": "POST only: the language switch; holds no record",
-    "home:switch_region": "POST only: switches among the user's own regions (tests/test_start_pages.py)",
+    "home:switch_region": "POST only: switches among the user's own regions (tests/home/test_start_pages.py)",
     "accounts:logout": "POST only: ends the session",
     "accounts:password_set": "a one-time link from an e-mail: a signed token, not an id",
-    "cases:calendar_feed_ics": "read by calendar apps at a secret token, without login (tests/test_cases_agenda.py)",
+    "cases:calendar_feed_ics": "read by calendar apps at a secret token, without login",
 }
 for _module in tests.records.modules():
     NOT_ISOLATED.update(getattr(_module, "NOT_ISOLATED", {}))
