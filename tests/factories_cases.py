@@ -1,6 +1,8 @@
 """Kept for the branches that still import it: the casework factories live in
 tests/cases/factories.py now. Import from there."""
 
+from brugwerk.cases.models import Case
+from tests import factories as f
 from tests.cases.factories import (
     AgreedActionFactory,
     AppointmentFactory,
@@ -24,7 +26,9 @@ from tests.cases.factories import (
     years_ago,
 )
 
-__all__ = [
+__all__ = [  # and, as the module had them, its `f` (tests.factories) and `Case`
+    "Case",
+    "f",
     "AgreedActionFactory",
     "AppointmentFactory",
     "CaseFactory",
