@@ -14,6 +14,9 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13 python3.14; do \
 	done)
 
 DEMO_ENV := BRUGWERK_DEMO_MODE=true BRUGWERK_REQUIRE_2FA=false BRUGWERK_DEBUG=true
+# pytest-xdist: one worker per CPU core ("auto"); PYTEST_WORKERS=0 runs the suite in one process.
+# loadgroup keeps a module with a module- or class-scoped fixture on one worker (tests/conftest.py).
+PYTEST_WORKERS ?= auto
 
 .PHONY: help demo test serve migrate check-python check-chromium lint messages clean migration-check
 
@@ -60,7 +63,7 @@ demo: migrate
 test: $(VENV)/.dev check-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy brugwerk
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Migrations forward on a populated demo database (SQLite unless DATABASE_URL is given on the command line):
 #   make migration-check BASE=<rev> [HEAD=<rev>] [DATABASE_URL=postgres://postgres@127.0.0.1:5432/brugwerk_migcheck]

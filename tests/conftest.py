@@ -104,6 +104,28 @@ def _test_defaults(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+SHARED_SCOPES = {"module", "class", "package"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`), a test that uses a module- or
+    class-scoped fixture of ours (a demo or a region built once and rolled back afterwards) runs on
+    the same worker as the rest of its module, so that fixture is built once, not once per worker.
+    Every other test goes to whichever worker is free. Runs before xdist reads the groups."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        shared = any(
+            fixturedef.scope in SHARED_SCOPES and str(getattr(fixturedef, "baseid", "")).startswith("tests")
+            for fixturedefs in info.name2fixturedefs.values()
+            for fixturedef in fixturedefs
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user, backend="brugwerk.accounts.backends.UsernameOrEmailBackend")

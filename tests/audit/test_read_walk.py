@@ -4,7 +4,7 @@ written, during that very request, a VIEW entry of that read by that persona, wi
 one that belongs to it: its case, a list naming its id) as the subject; and no page writes two
 entries of one record.
 
-The walk is generic, as `tests/test_crawl.py` and `tests/test_form_fuzz.py` are: from the start page
+The walk is generic, as `tests/project/test_crawl.py` and `tests/project/test_form_fuzz.py` are: from the start page
 and every route without arguments, following links, as every login of the demo regions. The names
 are taken from the database, not from a list of pages, so a new page is checked as soon as it is
 linked. `test_the_walk_fails_when_a_selector_stops_recording` shows the check bites: with the case

@@ -41,7 +41,7 @@ def test_audit_chain_verifies_after_a_browser_session_and_breaks_when_a_row_is_a
     from django.core.management import CommandError, call_command
 
     from brugwerk.audit.models import AuditEntry
-    from tests.audit_tamper import raw_sql
+    from tests.audit.audit_tamper import raw_sql
 
     log_in(visitor, "coord", PASSWORD)
     for path in ("/regio/", "/regio/scholen/", "/netwerk/wie-is-mijn-contact/", "/pool/", "/audit/"):

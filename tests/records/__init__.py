@@ -4,7 +4,7 @@ Each module here belongs to one app and defines:
 
     MODELS: tuple of its model classes that have an access rule
     EXPECTED: dict[str, tuple[str, str, str, str, str, str]]
-        its rows of the access matrix, keyed by model name (see tests/test_access_matrix.py;
+        its rows of the access matrix, keyed by model name (see tests/access/test_access_matrix.py;
         docs/access.md shows them)
     def records(region, *, school, organisation, contact_point, lead, colleague, newcomer, case) -> Records
         one saved record of each of its kinds in `region` (existing), a way to make an unsaved one
@@ -13,11 +13,11 @@ Each module here belongs to one app and defines:
         `colleague` another brugfiguur, `newcomer` a user without any role, `case` a case led by `lead`.
     RECORD_URLS: list of (url name, function(side) -> kwargs) of pages about one record
     LIST_URLS: list of (url name, function(side) -> query string) of list pages
-        where side[Model] is the region's record of that kind (tests/test_isolation.py's Side)
+        where side[Model] is the region's record of that kind (tests/access/test_isolation.py's Side)
     ARGUMENTS (optional): {parameter name: function(side, selector) -> value} for the isolation test's
         calls of your selectors (start/end/region/school/... are there already)
 
-tests/test_access_matrix.py and tests/test_isolation.py pick every module up."""
+tests/access/test_access_matrix.py and tests/access/test_isolation.py pick every module up."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Records of accounts beyond users and roles (which tests/test_access_matrix.py and tests/test_isolation.py
-build themselves): invitations to a role. The invitee's own rights and the managers' pages are tested
-in tests/test_access_matrix.py (test_the_invitee_sees_and_answers_*) and tests/test_accounts_invitations.py."""
+"""Records of accounts beyond users and roles (which tests/access/test_access_matrix.py and
+tests/access/test_isolation.py build themselves): invitations to a role. The invitee's own rights and
+the managers' pages are tested in tests/access/test_access_matrix.py (test_the_invitee_sees_and_answers_*)
+and tests/accounts/test_accounts_invitations.py."""
 
 from __future__ import annotations
 
@@ -27,3 +28,7 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
         new={RoleInvitation: lambda: RoleInvitation(region=region, role=Role.BRUGFIGUUR, login="newcomer",
                                                     user=newcomer)},
     )
+
+RECORD_URLS = [
+    ("accounts:invitation_answer", lambda side: {"pk": side[RoleInvitation].pk}),
+]

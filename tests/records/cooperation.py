@@ -5,7 +5,7 @@ The matrix rows are asked of records with these links: the meeting is about the 
 school and was attended by the partner's organisation and by `lead` (not a persona); its action is
 owned by `lead`; the cooperation agreement is of the school contact's school, which `lead` does not
 serve in the matrix. The personal links (attendee, owner, serving bridge figure, notes) are tested in
-tests/test_cooperation_access.py."""
+tests/cooperation/test_cooperation_access.py."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ from brugwerk.cooperation.models import (
     MeetingKind,
     NetworkMeeting,
     ReferralChannel,
+)
+from tests.cooperation.factories import (
+    CooperationAgreementFactory,
+    MeetingActionFactory,
+    MeetingAgreementFactory,
+    NetworkMeetingFactory,
 )
 from tests.records import Records
 
@@ -40,15 +46,14 @@ def make_meeting(region, *, attendees=(), organisations=(), schools=(), **values
         "title": "Lokaal netwerk onderwijs-welzijn", "kind": MeetingKind.LOCAL_NETWORK,
         "date": timezone.localdate() - datetime.timedelta(days=7), "duration_minutes": 90, "place": "Stadhuis",
     }
-    meeting = NetworkMeeting.objects.create(region=region, **(defaults | values))
-    meeting.pool_attendees.set(attendees)
-    meeting.organisations.set(organisations)
-    meeting.schools.set(schools)
-    return meeting
+    return NetworkMeetingFactory(
+        region=region, pool_attendees=list(attendees), organisations=list(organisations), schools=list(schools),
+        **(defaults | values),
+    )
 
 
 def make_action(meeting, *, owner=None, label: str = "", due_in_days: int = 14, **values: Any) -> MeetingAction:
-    return MeetingAction.objects.create(
+    return MeetingActionFactory(
         meeting=meeting, description=values.pop("description", "Infomoment voor ouders plannen"),
         owner_user=owner, owner_label=label if owner is None else "",
         due_date=values.pop("due_date", timezone.localdate() + datetime.timedelta(days=due_in_days)), **values,
@@ -65,7 +70,7 @@ def make_agreement(region, school, **values: Any) -> CooperationAgreement:
         "last_evaluated_on": timezone.localdate() - datetime.timedelta(days=100),
         "next_evaluation_on": timezone.localdate() + datetime.timedelta(days=80),
     }
-    return CooperationAgreement.objects.create(region=region, school=school, **(defaults | values))
+    return CooperationAgreementFactory(region=region, school=school, **(defaults | values))
 
 
 def records(region, *, school, organisation, contact_point, lead, colleague, newcomer, case) -> Records:
@@ -74,7 +79,7 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
         region, title=f"Netwerkoverleg {slug}", school=school, attendees=[lead], organisations=[organisation],
         schools=[school], notes=f"Werknota {slug}",
     )
-    agreement = MeetingAgreement.objects.create(meeting=meeting, text=f"Afspraak {slug}: maandelijks overleg")
+    agreement = MeetingAgreementFactory(meeting=meeting, text=f"Afspraak {slug}: maandelijks overleg")
     action = make_action(meeting, owner=lead, description=f"Actie {slug}: folder verspreiden")
     cooperation = make_agreement(
         region, school, contacts=[{"name": f"Contactpersoon {slug}", "function": "directeur", "phone": "",
@@ -120,4 +125,5 @@ LIST_URLS = [
     ("cooperation:meeting_list", _list_filters),
     ("cooperation:action_list", lambda a: "?who=all"),
     ("cooperation:agreement_overview", lambda a: ""),
+    ("cooperation:meeting_create", lambda a: ""),
 ]

@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from brugwerk.expertise.models import ActivityKind, ExpertiseTopic, ParticipantFunction, SchoolTeamActivity
+from tests.expertise.factories import ExpertiseTopicFactory, SchoolTeamActivityFactory
 from tests.records import Records
 
 MODELS = (ExpertiseTopic, SchoolTeamActivity)
@@ -23,8 +24,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
 
 
 def records(region, *, school, organisation, contact_point, lead, colleague, newcomer, case) -> Records:
-    topic = ExpertiseTopic.objects.create(region=region, name=f"Thema van {region.name}", position=1)
-    activity = SchoolTeamActivity.objects.create(
+    topic = ExpertiseTopicFactory(region=region, name=f"Thema van {region.name}", position=1)
+    activity = SchoolTeamActivityFactory(
         region=region,
         school=school,
         kind=ActivityKind.TRAINING,
@@ -35,9 +36,9 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
         participant_functions=[ParticipantFunction.TEACHERS],
         description=f"Vorming armoede voor het team in {region.name}",
         created_by=lead,
+        topics=[topic],
+        co_facilitators=[colleague],
     )
-    activity.topics.add(topic)
-    activity.co_facilitators.add(colleague)
     return Records(
         existing={ExpertiseTopic: topic, SchoolTeamActivity: activity},
         new={
@@ -66,10 +67,12 @@ LIST_URLS = [
     ("expertise:topic_list", lambda a: ""),
     ("expertise:figures", lambda a: ""),
     ("expertise:my_school", lambda a: ""),
+    ("expertise:activity_create", lambda a: f"?school={a[SchoolTeamActivity].school_id}"),
+    ("expertise:topic_create", lambda a: ""),
 ]
 
 
-# --- Helpers for tests/test_expertise_*.py --------------------------------------------------------
+# --- Helpers for tests/expertise/test_expertise_*.py --------------------------------------------------------
 
 
 def topics_of(region) -> list[ExpertiseTopic]:
@@ -86,7 +89,13 @@ def make_activity(region, *, school, lead, topics=(), co_facilitators=(), **valu
         "duration_minutes": 60, "participant_count": 6, "description": "Teamcoaching rond schoolkosten.",
         "created_by": lead,
     }
-    activity = SchoolTeamActivity.objects.create(region=region, school=school, lead=lead, **(defaults | values))
-    activity.topics.set(topics or [ExpertiseTopic.objects.filter(region=region).first()])
-    activity.co_facilitators.set(co_facilitators)
-    return activity
+    return SchoolTeamActivityFactory(
+        region=region, school=school, lead=lead, **(defaults | values),
+        topics=list(topics) or [ExpertiseTopic.objects.filter(region=region).first()],
+        co_facilitators=list(co_facilitators),
+    )
+
+# Routes the isolation test does not ask for, with the reason (tests/access/test_isolation.py).
+NOT_ISOLATED = {
+    "expertise:topic_defaults": "POST only: gives the user's own region the default topics",
+}

@@ -24,6 +24,13 @@ from brugwerk.groups.models import (
     TargetGroup,
 )
 from brugwerk.regions.models import School
+from tests.groups.factories import (
+    AnonymousAttendanceFactory,
+    GroupAttendanceFactory,
+    GroupOfferingFactory,
+    GroupParticipantFactory,
+    GroupSessionFactory,
+)
 from tests.records import Records
 
 MODELS = (GroupOffering, GroupSession, GroupParticipant, GroupAttendance, AnonymousAttendance)
@@ -40,20 +47,17 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
 
 def records(region, *, school, organisation, contact_point, lead, colleague, newcomer, case) -> Records:
     today = timezone.localdate()
-    offering = GroupOffering.objects.create(
+    offering = GroupOfferingFactory(
         region=region, kind=OfferingKind.PARENT_CAFE, title=f"Oudercafé {region.name}",
-        target_group=TargetGroup.PARENTS, school=school, created_by=lead,
+        target_group=TargetGroup.PARENTS, school=school, created_by=lead, organisers=[lead], partners=[organisation],
     )
-    offering.organisers.add(lead)
-    offering.partners.add(organisation)
-    session = GroupSession.objects.create(
+    session = GroupSessionFactory(
         offering=offering, date=today - datetime.timedelta(days=7), start_time=datetime.time(8, 30),
         duration_minutes=90, topic=f"Schoolkosten {region.name}",
     )
-    participant = GroupParticipant.objects.create(offering=offering, case=case, added_by=lead)
-    attendance = GroupAttendance.objects.create(session=session, participant=participant,
-                                                status=AttendanceStatus.PRESENT)
-    counted = AnonymousAttendance.objects.create(
+    participant = GroupParticipantFactory(offering=offering, case=case, added_by=lead)
+    attendance = GroupAttendanceFactory(session=session, participant=participant, status=AttendanceStatus.PRESENT)
+    counted = AnonymousAttendanceFactory(
         session=session, role=AttendeeRole.PARENT, gender=Gender.FEMALE, age_group=AgeGroup.ADULT, count=6
     )
     return Records(
@@ -101,28 +105,27 @@ LIST_URLS = [
     ("groups:offering_list", lambda side: ""),
     ("groups:offering_list", lambda side: f"?kind=parent_cafe&school={side[School].pk}&q=Oudercaf"),
     ("groups:figures", lambda side: ""),
+    ("groups:offering_create", lambda side: f"?school={side[School].pk}"),
 ]
 
 
-# --- Builders for tests/test_groups_*.py ------------------------------------------------------------------
+# --- Builders for tests/groups/test_groups_*.py ------------------------------------------------------------------
 
 
 def offering_in(world, *, organisers=None, school="default", partners=(), kind=OfferingKind.PARENT_CAFE,
                 title="Oudercafé Sint-Amands", target_group=TargetGroup.PARENTS, place="") -> GroupOffering:
     """An offering of region A of the `world` (tests/conftest.py), at its school unless told."""
     organisers = [world.brugfiguur] if organisers is None else organisers
-    offering = GroupOffering.objects.create(
+    return GroupOfferingFactory(
         region=world.region, kind=kind, title=title, target_group=target_group,
         school=world.school if school == "default" else school, place=place,
         created_by=organisers[0] if organisers else world.coordinator,
+        organisers=list(organisers), partners=list(partners),
     )
-    offering.organisers.set(organisers)
-    offering.partners.set(partners)
-    return offering
 
 
 def session_of(offering: GroupOffering, *, days_ago: int = 7, minutes: int = 90, **values) -> GroupSession:
-    return GroupSession.objects.create(
+    return GroupSessionFactory(
         offering=offering, date=timezone.localdate() - datetime.timedelta(days=days_ago),
         start_time=values.pop("start_time", datetime.time(8, 30)), duration_minutes=minutes, **values,
     )

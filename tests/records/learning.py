@@ -1,7 +1,7 @@
 """Learning's records for the region-wide access tests (see tests/records/__init__.py).
 
 A brugfiguur's column is for a session they neither took part in, facilitated nor recorded (the
-session is `lead`'s and `colleague`'s); their own sessions are in tests/test_learning_access.py."""
+session is `lead`'s and `colleague`'s); their own sessions are in tests/learning/test_learning_access.py."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ from brugwerk.learning.models import (
     LibraryKind,
     SocialMapEntry,
 )
+from tests.learning.factories import (
+    LearningSessionFactory,
+    LearningThemeFactory,
+    LibraryItemFactory,
+    SocialMapEntryFactory,
+)
 from tests.records import Records
 
 MODELS = (LearningTheme, LearningSession, LibraryItem, SocialMapEntry)
@@ -34,9 +40,9 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
 
 def records(region, *, school, organisation, contact_point, lead, colleague, newcomer, case) -> Records:
     slug = region.slug
-    theme = LearningTheme.objects.create(region=region, name=f"armoede {slug}")
+    theme = LearningThemeFactory(region=region, name=f"armoede {slug}")
     domain, _ = LifeDomain.objects.get_or_create(region=region, name="onderwijs")
-    session = LearningSession.objects.create(
+    session = LearningSessionFactory(
         region=region,
         kind=LearningKind.INTERVISION,
         date=timezone.localdate() - datetime.timedelta(days=7),
@@ -45,20 +51,18 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
         case_question="Een jongere uit het derde jaar spijbelt; de ouders zijn moeilijk bereikbaar.",
         learned="Eerst de band met de ouders herstellen.",
         recorded_by=lead,
+        participants=[lead, colleague],
+        themes=[theme],
     )
-    session.participants.set([lead, colleague])
-    session.themes.set([theme])
-    item = LibraryItem.objects.create(
+    item = LibraryItemFactory(
         region=region, kind=LibraryKind.PRACTICE, title=f"Oudercafé-aanpak {slug}",
-        summary="Zo start je een oudercafé aan de schoolpoort.", author=lead,
+        summary="Zo start je een oudercafé aan de schoolpoort.", author=lead, themes=[theme],
     )
-    item.themes.set([theme])
-    entry = SocialMapEntry.objects.create(
+    entry = SocialMapEntryFactory(
         region=region, municipality=school.municipality, service_name=f"Huiswerkklas {slug}",
         provider="vzw De Brug", offers="Huiswerkbegeleiding na school.", for_whom="Leerlingen secundair",
-        phone="056 00 00 00", partner=organisation, added_by=lead,
+        phone="056 00 00 00", partner=organisation, added_by=lead, life_domains=[domain],
     )
-    entry.life_domains.set([domain])
     return Records(
         existing={LearningTheme: theme, LearningSession: session, LibraryItem: item, SocialMapEntry: entry},
         new={
@@ -92,10 +96,15 @@ LIST_URLS = [
     ("learning:social_map_list", lambda a: ""),
     ("learning:social_map_list", lambda a: f"?q=Huiswerk&municipality={a[SocialMapEntry].municipality_id}"),
     ("learning:theme_list", lambda a: ""),
+    ("learning:session_choose", lambda a: ""),
+    ("learning:session_create", lambda a: f"?participants={a.subject.pk}"),
+    ("learning:library_create", lambda a: ""),
+    ("learning:social_map_create", lambda a: ""),
+    ("learning:theme_create", lambda a: ""),
 ]
 
 
-# --- Helpers for tests/test_learning_*.py ----------------------------------------------------------
+# --- Helpers for tests/learning/test_learning_*.py ----------------------------------------------------------
 
 
 def make_session(region: Any, *, recorded_by: Any, participants: list[Any], kind: str = LearningKind.INTERVISION,
@@ -106,22 +115,23 @@ def make_session(region: Any, *, recorded_by: Any, participants: list[Any], kind
     }
     if kind == LearningKind.INTERVISION:
         defaults["case_question"] = "Een leerling uit het vierde jaar komt vaak te laat; thuis is er veel zorg."
-    session = LearningSession.objects.create(
-        region=region, kind=kind, recorded_by=recorded_by, **(defaults | fields)
+    return LearningSessionFactory(
+        region=region, kind=kind, recorded_by=recorded_by, participants=participants, **(defaults | fields)
     )
-    session.participants.set(participants)
-    return session
 
 
 def make_theme(region: Any, name: str = "armoede en schoolkosten", **fields: Any) -> LearningTheme:
-    return LearningTheme.objects.create(region=region, name=name, **fields)
+    return LearningThemeFactory(region=region, name=name, **fields)
 
 
 def make_item(region: Any, title: str = "Oudercafé aan de schoolpoort", **fields: Any) -> LibraryItem:
     defaults = {"kind": LibraryKind.PRACTICE, "summary": "Een laagdrempelig moment voor ouders."}
-    return LibraryItem.objects.create(region=region, title=title, **(defaults | fields))
+    return LibraryItemFactory(region=region, title=title, **(defaults | fields))
 
 
 def make_entry(region: Any, service_name: str = "Huiswerkklas De Brug", **fields: Any) -> SocialMapEntry:
     defaults = {"offers": "Huiswerkbegeleiding na school.", "for_whom": "Leerlingen secundair", "phone": "056 11 22 33"}
-    return SocialMapEntry.objects.create(region=region, service_name=service_name, **(defaults | fields))
+    return SocialMapEntryFactory(region=region, service_name=service_name, **(defaults | fields))
+
+# A route whose argument is a kind of session, not a record's id (tests/access/test_isolation.py).
+PAGE_ARGUMENTS = {"learning:session_create": {"kind": "intervisie"}}

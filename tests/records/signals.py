@@ -22,6 +22,13 @@ from brugwerk.signals.models import (
     SignalTheme,
 )
 from tests.records import Records
+from tests.signals.factories import (
+    SignalBackingFactory,
+    SignalEvidenceFactory,
+    SignalFactory,
+    SignalResponseFactory,
+    SignalStatusChangeFactory,
+)
 
 MODELS = (SignalTheme, Signal, SignalBacking, SignalEvidence, SignalStatusChange, SignalResponse)
 
@@ -40,19 +47,19 @@ def records(region, *, school, organisation, contact_point, lead, colleague, new
     today = timezone.localdate()
     theme, _ = SignalTheme.objects.get_or_create(region=region, name="vervoer en mobiliteit")
     title = f"Busabonnement te duur voor leerlingen ({region.slug})"
-    signal = Signal.objects.create(
+    signal = SignalFactory(
         region=region, theme=theme, title=title, description="Leerlingen missen de eerste les.",
         level=SignalLevel.SCHOOL, school=school, status=SignalStatus.PASSED_ON, passed_on_on=today,
         recorded_on=today, created_by=lead,
     )
-    backing = SignalBacking.objects.create(signal=signal, brugfiguur=lead, backed_on=today)
-    evidence = SignalEvidence.objects.create(signal=signal, case=case, added_by=lead)
-    change = SignalStatusChange.objects.create(
+    backing = SignalBackingFactory(signal=signal, brugfiguur=lead, backed_on=today)
+    evidence = SignalEvidenceFactory(signal=signal, case=case, added_by=lead)
+    change = SignalStatusChangeFactory(
         signal=signal, from_status=SignalStatus.DISCUSSED, to_status=SignalStatus.PASSED_ON, changed_on=today,
         changed_by=lead, minutes=30,
     )
     answer = f"De stad onderzoekt een goedkoper abonnement ({region.slug})"
-    response = SignalResponse.objects.create(
+    response = SignalResponseFactory(
         signal=signal, responder="Stadsbestuur", received_on=today, kind=ResponseKind.ANSWER, text=answer,
         recorded_by=lead,
     )
@@ -89,10 +96,12 @@ LIST_URLS = [
     ("signals:signal_list", lambda a: f"?theme={a[SignalTheme].pk}&q=Busabonnement"),
     ("signals:policy_list", lambda a: ""),
     ("signals:theme_list", lambda a: ""),
+    ("signals:signal_create", lambda a: ""),
+    ("signals:theme_create", lambda a: ""),
 ]
 
 
-# --- Helpers for tests/test_signals_*.py ------------------------------------------------------------
+# --- Helpers for tests/signals/test_signals_*.py ------------------------------------------------------------
 
 
 def theme_of(region, name: str = "schoolkosten") -> SignalTheme:
@@ -104,12 +113,11 @@ def signal_of(region, author, *, title: str = "Schoolrekeningen te hoog", status
     """A signal written straight to the database (no service, no audit), with its author backing it."""
     today = timezone.localdate()
     passed = status in {SignalStatus.PASSED_ON, SignalStatus.ANSWERED, SignalStatus.ACTION_TAKEN}
-    signal = Signal.objects.create(
+    signal = SignalFactory(
         region=region, theme=theme or theme_of(region), title=title, description="Een knelpunt zonder namen.",
         level=level, school=school, status=status, recorded_on=today, created_by=author,
         passed_on_on=extra.pop("passed_on_on", today if passed else None), **extra,
     )
-    SignalBacking.objects.create(signal=signal, brugfiguur=author, backed_on=today)
-    SignalStatusChange.objects.create(signal=signal, to_status=SignalStatus.RECORDED, changed_on=today,
-                                      changed_by=author)
+    SignalBackingFactory(signal=signal, brugfiguur=author, backed_on=today)
+    SignalStatusChangeFactory(signal=signal, to_status=SignalStatus.RECORDED, changed_on=today, changed_by=author)
     return signal

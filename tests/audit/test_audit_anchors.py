@@ -26,7 +26,7 @@ from django.utils import translation
 from brugwerk.audit import keys
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 from brugwerk.audit.services import Actor, record, record_view
-from tests.audit_tamper import plain_sha256, raw_sql, real_key, rewrite_chain_without, triggers_off, wrong_key
+from tests.audit.audit_tamper import plain_sha256, raw_sql, real_key, rewrite_chain_without, triggers_off, wrong_key
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers exist on PostgreSQL only")
 

@@ -28,9 +28,9 @@ from brugwerk.agenda.models import CalendarFeed
 from brugwerk.audit.models import AuditEntry, AuditEvent
 from tests import factories as f
 from tests import factories_cases as fc
+from tests.accounts.test_auth import code_for, log_in, logged_in_user_id
 from tests.conftest import client_for
 from tests.factories import PASSWORD
-from tests.test_auth import code_for, log_in, logged_in_user_id
 
 LOGIN_URL = reverse("accounts:login")
 START_URL = reverse("home:start")

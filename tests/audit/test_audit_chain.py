@@ -16,7 +16,7 @@ from django.urls import reverse
 from brugwerk.accounts.backends import unknown_login_label
 from brugwerk.audit.models import GENESIS_HASH, AuditEntry, AuditEvent, AuditHead
 from brugwerk.audit.services import Actor, record, record_list_view, record_view, verify_chain
-from tests.audit_tamper import raw_sql
+from tests.audit.audit_tamper import raw_sql
 from tests.factories import PASSWORD
 
 IP = "203.0.113.7"

@@ -167,7 +167,7 @@ def test_others_who_see_the_offering_see_the_counts_but_no_names(world, cafe, pe
     assert response.context["totals"].present == 7
     assert "Yasmine" not in content and "Bouzid" not in content
     # A colleague of the pool counts the participant linked to a case; outside the pool nobody does
-    # (tests/test_groups_counts.py).
+    # (tests/groups/test_groups_counts.py).
     assert response.context["offering"].hidden_participants == (1 if persona == "brugfiguur2" else 0)
     assert reverse("groups:session_attendance", args=[cafe.sessions.get().pk]) not in content
     assert reverse("groups:offering_update", args=[cafe.pk]) not in content

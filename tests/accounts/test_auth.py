@@ -1,5 +1,5 @@
 """Logging in: username or e-mail address, the lockout after repeated failures (per account and
-address; the attacks on it are in tests/test_auth_attacks.py), the second factor for every role that
+address; the attacks on it are in tests/accounts/test_auth_attacks.py), the second factor for every role that
 sees personal data, the 30-minute idle timeout and the password rules."""
 
 from datetime import timedelta

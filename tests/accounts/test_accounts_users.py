@@ -292,7 +292,7 @@ def test_other_roles_cannot_create_users(world, persona):
 
 
 # Adding someone who already has an account is an invitation they accept (or not): see
-# tests/test_accounts_invitations.py.
+# tests/accounts/test_accounts_invitations.py.
 
 
 def test_administrator_cannot_give_a_person_of_another_region_a_role(world):

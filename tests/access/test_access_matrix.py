@@ -60,7 +60,7 @@ from tests.conftest import PERSONAS
 from tests.factories_cases import casework_in
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "access.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 
 # --- The expectation table ------------------------------------------------------------------------
 # What a role may do with a record of a region where it holds that role:
@@ -87,7 +87,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str, str]] = {
     "AuditEntry (account event)": ("—",      "V E",       "—",           "—",     "—",    "V"),
     # Casework. A brugfiguur's column is for a case they neither lead nor share; a school contact's
     # for a referral of their school; a partner's for a referral out to their organisation under a
-    # standing consent. The personal links (lead, share, referrer, dates) are in tests/test_cases_access.py.
+    # standing consent. The personal links (lead, share, referrer, dates) are in tests/cases/test_cases_access.py.
     "LifeDomain":                ("V",       "V C U",     "V",           "V",     "V",    "V C U"),
     "YoungPerson":               ("C",       "V C U",     "—",           "—",     "—",    "—"),
     "FamilyMember":              ("—",       "V",         "—",           "—",     "—",    "—"),

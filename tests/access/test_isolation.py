@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 import brugwerk
@@ -57,7 +58,7 @@ from brugwerk.network.models import ContactPoint, PartnerOrganisation
 from brugwerk.pool.models import PoolMember
 from brugwerk.regions.models import Municipality, Region, School, Zone, ZoneMembership
 from tests import factories as f
-from tests.conftest import client_for
+from tests.conftest import FAST_HASHERS, build_world, client_for
 from tests.factories_cases import casework_in
 
 B_PERSONAS = ["foreign_coordinator", "foreign_brugfiguur", "foreign_beheerder"]
@@ -89,8 +90,26 @@ class Regions:
     people: dict[str, User]
 
 
+@pytest.fixture(scope="module")
+def regions_once(django_db_setup, django_db_blocker) -> Regions:
+    """The regions, built once for the whole module (1,500+ tests) inside a transaction that is rolled
+    back after it; each test runs in its own savepoint inside it (the `db` fixture), so what one test
+    writes is gone before the next."""
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, BRUGWERK_REQUIRE_2FA=False),
+    ):
+        yield build_regions(build_world())
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def regions(world) -> Regions:
+def regions(regions_once, db) -> Regions:
+    return regions_once
+
+
+def build_regions(world) -> Regions:
     """The world, plus in region B the same kinds of records as in A and a B administrator."""
     foreign_beheerder = f.user_with_role(Role.BEHEERDER, world.other_region, username="beheer-b")
     foreign_zone = f.ZoneFactory(region=world.other_region, name="Zone Elders")
@@ -387,9 +406,18 @@ def test_every_selector_module_is_found():
 
 
 # --- 3. Pages -------------------------------------------------------------------------------------
+#
+# Every named route of the URLconf is accounted for here, found by walking it (`urlconf_routes`): a
+# route with an argument is a page about one record, asked for with region A's record by region B's
+# people (RECORD_URLS), or a route whose argument is no record's id (PAGE_ARGUMENTS, then tested
+# as a list page); a route without one is a list, search or form page, which must not show region
+# A's names to region B (LIST_URLS). A route that is none of these is listed in NOT_ISOLATED with
+# the reason. A route in none fails `test_every_route_of_the_urlconf_is_isolation_tested`, and a
+# listed name the URLconf no longer has fails `test_every_listed_route_exists`: nothing is skipped.
+# Renaming or moving a route (say into another app's namespace) is a change of its one line here or
+# in tests/records/<app>.py.
 
-# (url name, how to get its arguments from region A's records). Add a row for every new page about
-# one record; a name that does not (yet) exist is skipped with a note.
+# Pages about one record: (url name, how to get its arguments from region A's records).
 RECORD_URLS: list[tuple[str, Callable[[Side], dict[str, Any]]]] = [
     ("regions:school_detail", lambda a: {"pk": a[School].pk}),
     ("regions:school_update", lambda a: {"pk": a[School].pk}),
@@ -430,6 +458,7 @@ RECORD_URLS: list[tuple[str, Callable[[Side], dict[str, Any]]]] = [
     ("cases:partner_acknowledge", lambda a: {"pk": a[ReferralOut].pk}),
     ("cases:partner_feedback", lambda a: {"pk": a[ReferralOut].pk}),
     ("cases:saved_filter_delete", lambda a: {"pk": a[SavedFilter].pk}),
+    # Agenda
     ("agenda:appointment_update", lambda a: {"pk": a[Appointment].pk}),
     ("agenda:appointment_delete", lambda a: {"pk": a[Appointment].pk}),
     ("agenda:presence_day_end", lambda a: {"pk": a[PresenceDay].pk}),
@@ -437,56 +466,126 @@ RECORD_URLS: list[tuple[str, Callable[[Side], dict[str, Any]]]] = [
     *[entry for module in tests.records.modules() for entry in getattr(module, "RECORD_URLS", [])],
 ]
 
-# List and search pages, with query strings that name region A's records (an attacker's ids).
+# List, search and form pages, with query strings that name region A's records (an attacker's ids).
 LIST_URLS: list[tuple[str, Callable[[Side], str]]] = [
     ("home:start", lambda a: ""),
     ("regions:overview", lambda a: ""),
     ("regions:school_list", lambda a: ""),
     ("regions:school_list", lambda a: f"?municipality={a[Municipality].pk}&zone={a[Zone].pk}&q=Sint"),
+    ("regions:school_create", lambda a: ""),
+    ("regions:zone_create", lambda a: ""),
+    ("regions:municipality_create", lambda a: ""),
+    ("regions:zone_membership_create", lambda a: f"?zone={a[Zone].pk}&municipality={a[Municipality].pk}"),
     ("network:organisation_list", lambda a: ""),
     ("network:organisation_list", lambda a: "?q=CAW"),
+    ("network:organisation_create", lambda a: ""),
     ("network:contact_finder", lambda a: ""),
     ("network:contact_finder", lambda a: f"?school={a[School].pk}"),
     ("network:contact_finder", lambda a: f"?school={a[School].pk}&organisation={a[PartnerOrganisation].pk}"),
     ("pool:member_list", lambda a: ""),
+    ("pool:member_create", lambda a: f"?user={a.subject.pk}"),
     ("accounts:user_list", lambda a: ""),
     ("accounts:user_list", lambda a: "?q=Test"),
+    ("accounts:user_create", lambda a: ""),
+    ("accounts:user_add_existing", lambda a: f"?login={a.subject.username}"),
     ("accounts:my_account", lambda a: ""),
+    ("accounts:my_email", lambda a: ""),
+    ("accounts:password_change", lambda a: ""),
+    ("accounts:confirm_password", lambda a: ""),
+    ("accounts:otp_setup", lambda a: ""),
+    ("accounts:otp_verify", lambda a: ""),
+    ("accounts:login", lambda a: ""),
     ("audit:entry_list", lambda a: ""),
     ("audit:entry_list", lambda a: f"?subject_type=regions.school&subject_id={a[School].pk}"),
     ("audit:entry_export", lambda a: ""),
     ("cases:caseload", lambda a: ""),
     ("cases:case_list", lambda a: ""),
     ("cases:case_list", lambda a: f"?q={a[YoungPerson].first_name}&school={a[School].pk}"),
+    ("cases:saved_filter_create", lambda a: f"?school={a[School].pk}"),
     ("cases:referral_list", lambda a: ""),
     ("cases:triage_list", lambda a: ""),
     ("cases:waiting_list", lambda a: f"?school={a[School].pk}&zone={a[Zone].pk}"),
     ("cases:partner_inbox", lambda a: ""),
-    ("agenda:agenda", lambda a: ""),
-    ("agenda:agenda", lambda a: f"?brugfiguur={a.subject.pk}"),
-    ("agenda:appointment_create", lambda a: f"?case={a[Case].pk}"),
     ("cases:low_threshold_list", lambda a: ""),
     ("cases:low_threshold_convert", lambda a: "?first_name=Test"),
     ("cases:quick_contact", lambda a: ""),
     ("cases:referral_create", lambda a: ""),
+    # Agenda
+    ("agenda:agenda", lambda a: ""),
+    ("agenda:agenda", lambda a: f"?brugfiguur={a.subject.pk}"),
+    ("agenda:appointment_create", lambda a: f"?case={a[Case].pk}"),
+    ("agenda:presence_day_create", lambda a: f"?school={a[School].pk}"),
     ("agenda:calendar_feed", lambda a: ""),
     ("timeuse:overview", lambda a: ""),
     ("timeuse:export", lambda a: ""),
     *[entry for module in tests.records.modules() for entry in getattr(module, "LIST_URLS", [])],
 ]
 
+# Routes with an argument that is not a record's id (a kind, a word): {url name: their arguments};
+# they are tested as list pages (LIST_URLS).
+PAGE_ARGUMENTS: dict[str, dict[str, Any]] = {
+    name: kwargs for module in tests.records.modules()
+    for name, kwargs in getattr(module, "PAGE_ARGUMENTS", {}).items()
+}
 
-def url_or_skip(name: str, **kwargs: Any) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        pytest.skip(f"no URL named {name} (yet)")
+# Routes not asked for by region B's people above, each with the reason.
+NOT_ISOLATED: dict[str, str] = {
+    "set_language": "POST only: the language switch; holds no record",
+    "home:switch_region": "POST only: switches among the user's own regions (tests/home/test_start_pages.py)",
+    "accounts:logout": "POST only: ends the session",
+    "accounts:password_set": "a one-time link from an e-mail: a signed token, not an id",
+    "agenda:calendar_feed_ics": "read by calendar apps at a secret token, without login",
+}
+for _module in tests.records.modules():
+    NOT_ISOLATED.update(getattr(_module, "NOT_ISOLATED", {}))
+
+
+def urlconf_routes() -> dict[str, list[str]]:
+    """Every named route of the URLconf, with the names of its arguments."""
+    def walk_urls(resolver: URLResolver, namespace: tuple[str, ...], arguments: list[str]):
+        for entry in resolver.url_patterns:
+            names = arguments + list(getattr(entry.pattern, "converters", {}))
+            if isinstance(entry, URLResolver):
+                yield from walk_urls(entry, namespace + ((entry.namespace,) if entry.namespace else ()), names)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield ":".join((*namespace, entry.name)), names
+
+    return dict(walk_urls(get_resolver(), (), []))
+
+
+def test_every_route_of_the_urlconf_is_isolation_tested():
+    """A new page is tested as soon as it exists: it fails here until it has its line above (or in
+    tests/records/<app>.py)."""
+    records = {name for name, _ in RECORD_URLS}
+    lists = {name for name, _ in LIST_URLS}
+    missing = []
+    for name, arguments in urlconf_routes().items():
+        if name in NOT_ISOLATED:
+            continue
+        if arguments and name not in records and not (name in PAGE_ARGUMENTS and name in lists):
+            missing.append(f"{name} (about one record: add it to RECORD_URLS with region A's record)")
+        elif not arguments and name not in lists:
+            missing.append(f"{name} (a page without an id: add it to LIST_URLS)")
+    assert missing == [], "routes nobody tests for isolation:\n" + "\n".join(missing)
+
+
+def test_every_listed_route_exists():
+    routes = urlconf_routes()
+    listed = [name for name, _ in RECORD_URLS + LIST_URLS] + list(PAGE_ARGUMENTS) + list(NOT_ISOLATED)
+    assert sorted({name for name in listed if name not in routes}) == []
+    record_names = [name for name, _ in RECORD_URLS]
+    assert sorted({name for name in record_names if record_names.count(name) > 1}) == [], "listed twice"
+    assert [name for name, arguments in routes.items() if name in record_names and not arguments] == []
+
+
+def page_url(name: str) -> str:
+    return reverse(name, kwargs=PAGE_ARGUMENTS.get(name))
 
 
 @pytest.mark.parametrize("persona", B_PERSONAS)
 @pytest.mark.parametrize(("name", "arguments"), RECORD_URLS, ids=[name for name, _ in RECORD_URLS])
 def test_region_a_record_pages_are_404_for_region_b(regions, persona, name, arguments):
-    url = url_or_skip(name, **arguments(regions.a))
+    url = reverse(name, kwargs=arguments(regions.a))
     client = client_for(regions.people[persona])
     # The highest id so far, not the count: PostgreSQL does not rewind sequences between tests.
     before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -503,7 +602,7 @@ def test_region_a_record_pages_are_404_for_region_b(regions, persona, name, argu
 @pytest.mark.parametrize("persona", B_PERSONAS)
 @pytest.mark.parametrize(("name", "query"), LIST_URLS, ids=[f"{n}{i}" for i, (n, _) in enumerate(LIST_URLS)])
 def test_region_b_pages_never_show_region_a_names(regions, persona, name, query):
-    url = url_or_skip(name) + query(regions.a)
+    url = page_url(name) + query(regions.a)
     response = client_for(regions.people[persona]).get(url)
     assert response.status_code in {200, 302, 403, 404}, url
     content = response.content.decode(errors="replace")
@@ -515,7 +614,7 @@ def test_region_a_names_show_for_region_a(regions):
     """Guards the test above: the same pages do show these names to region A's coordinator."""
     client = client_for(regions.world.coordinator)
     pages = "".join(
-        client.get(url_or_skip(name) + query(regions.a)).content.decode()
+        client.get(page_url(name) + query(regions.a)).content.decode()
         for name, query in LIST_URLS
         if name in {"regions:school_list", "network:organisation_list", "network:contact_finder"}
     )

@@ -26,7 +26,7 @@ from tests import factories as f
 from tests import factories_cases as fc
 
 CASES_SOURCE = "brugwerk.cases.selectors.timeuse.time_spent"
-FAKE_SOURCE = "tests.test_timeuse_selectors.fake_time_spent"
+FAKE_SOURCE = "tests.timeuse.test_timeuse_selectors.fake_time_spent"
 TODAY = timezone.localdate()
 START, END = TODAY - datetime.timedelta(days=27), TODAY  # four weeks, today included
 

@@ -6,7 +6,7 @@ the answer is the form with its error, a refusal, or a redirect that changed not
 link's query string and every id in a URL of the URLconf is tried that large as well.
 
 Generic: the forms are found by walking the demo, from the start page and every route without
-arguments, as a visitor and as one user of each role, following links (as `tests/test_crawl.py`
+arguments, as a visitor and as one user of each role, following links (as `tests/project/test_crawl.py`
 does). A new form is fuzzed as soon as a page links to it, and a route nobody reaches fails
 `test_the_walk_reaches_every_page_of_the_urlconf` until it is linked or listed in `NOT_WALKED` with
 the reason. The demo is loaded and walked once for the module; each fuzzed request runs in a
@@ -45,7 +45,7 @@ from brugwerk.groups.models import GroupOffering
 from brugwerk.regions.models import School
 from tests import factories as f
 from tests.conftest import FAST_HASHERS
-from tests.test_crawl import links_in
+from tests.project.test_crawl import links_in
 
 HUGE = "99999999999999999999"  # above every integer column (2**63 is 19 digits)
 VALUES = (HUGE, f"-{HUGE}")

@@ -1,4 +1,4 @@
-"""Record-level access to casework, beyond the role matrix of tests/test_access_matrix.py: the lead
+"""Record-level access to casework, beyond the role matrix of tests/access/test_access_matrix.py: the lead
 and those a case is shared with (on the share's dates only), the referrer, the brugfiguur serving a
 school when the region lets them triage, the partner of the receiving organisation, private notes."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "BRUGWERK_ENV": "production",
     "SECRET_KEY": "k" * 20 + "Xy7#pQ2$vL9@wR4!zT6&nB8*mC1^dF3%hJ5",
