@@ -413,7 +413,6 @@ def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) 
     if region is None:
         return context
     shown: list[Shown] = context["shown"]
-    context["casework"] = casework_settings(region=region)  # the reminders' numbers of days
     if may(user, "home.start_as_beheerder", region=region):
         context["beheerder"] = beheerder_section(user=user, region=region, shown=shown)
     if may(user, "home.start_as_coordinator", region=region):
@@ -426,6 +425,8 @@ def start_page_for(*, user: User, region: Region | None, roles: frozenset[str]) 
         context["partner"] = partner_section(user=user, region=region, shown=shown)
     if may(user, "home.start_as_beleid", region=region):
         context["beleid"] = beleid_section(user=user, region=region)
+    if any(name in context for name in ("coordinator", "brugfiguur", "schoolcontact", "partner")):
+        context["casework"] = casework_settings(region=region)  # the reminders' numbers of days
     holders = [name for name in TIME_SECTIONS if name in context]
     if holders:
         context[holders[0]]["time"] = time_this_month(user=user, region=region)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import models, transaction
 from django.http import Http404
 from django.test import override_settings
@@ -49,6 +50,7 @@ from brugwerk.cases.models import (
     FamilyMember,
     Goal,
     HelpQuestion,
+    LifeDomain,
     Referral,
     ReferralOut,
     SavedFilter,
@@ -286,9 +288,15 @@ def selector_functions() -> list[Callable]:
 SELECTORS = selector_functions()
 
 
+def _hints(fn: Callable) -> dict[str, Any]:
+    """The selector's type hints; names imported for the type checker only (`if TYPE_CHECKING:`) are
+    found among the project's models."""
+    return typing.get_type_hints(fn, localns={model.__name__: model for model in django_apps.get_models()})
+
+
 def returned_model(fn: Callable) -> type[models.Model] | None:
     try:
-        hint = typing.get_type_hints(fn).get("return")
+        hint = _hints(fn).get("return")
     except NameError:
         return None
     return hint if isinstance(hint, type) and issubclass(hint, models.Model) else None
@@ -299,6 +307,9 @@ def returned_model(fn: Callable) -> type[models.Model] | None:
 PK_OF: dict[str, type[models.Model]] = {
     "partner_referral": ReferralOut,
     "referral_out_for_team": ReferralOut,
+    "family_member_for_page": FamilyMember,  # with the case the page is about
+    "meeting_get": django_apps.get_model("cooperation", "NetworkMeeting"),  # with what the page shows of it
+    "term_get": LifeDomain,  # generic over the per-region lists; asked of one (see "model" below)
 }
 
 
@@ -308,7 +319,7 @@ def _record_of(side: Side, fn: Callable) -> models.Model:
 
 def _filter_of(side: Side, fn: Callable) -> Any:
     """A search filter (of the type the selector declares) naming this side's pupil and school."""
-    return typing.get_type_hints(fn)["filters"](query=side[YoungPerson].last_name, school=side[School])
+    return _hints(fn)["filters"](query=side[YoungPerson].last_name, school=side[School])
 
 
 # How to fill a selector's arguments from one region's records, by parameter name. A selector with a
@@ -343,6 +354,17 @@ ARGUMENTS: dict[str, Callable[[Side, Callable], Any]] = {
     # A period wide enough to hold every record of the test (time spent, figures).
     "start": lambda side, fn: timezone.localdate() - datetime.timedelta(days=3 * 365),
     "end": lambda side, fn: timezone.localdate() + datetime.timedelta(days=365),
+    "number": lambda side, fn: 1,  # the first page of a paginated list
+    "label": lambda side, fn: "isolation test",  # what the audit entry of the read is called
+    "recent": lambda side, fn: 10,
+    "referral_out": lambda side, fn: side[ReferralOut],
+    # The generic selectors of the per-region lists, asked of one of them (they share every line).
+    "model": lambda side, fn: LifeDomain,
+    "offering": lambda side, fn: side[django_apps.get_model("groups", "GroupOffering")],
+    "signal": lambda side, fn: side[django_apps.get_model("signals", "Signal")],
+    "query": lambda side, fn: "",
+    "limit": lambda side, fn: 10,
+    "per_page": lambda side, fn: 25,
 }
 # The other domains may add theirs (tests/records/<app>.py: ARGUMENTS).
 for _module in tests.records.modules():
@@ -350,7 +372,7 @@ for _module in tests.records.modules():
 # Parameters that are passed even when they have a default, because they choose the region.
 REGION_CHOOSING = {
     "region", "school", "organisation", "municipality", "zone", "subject", "subject_pk", "pk", "case", "referral",
-    "consent", "owners", "leads",
+    "consent", "owners", "leads", "referral_out", "offering", "signal",
 }
 
 # Deliberate exceptions, as (selector, "a" or "b"), each with its reason. None so far.

@@ -10,10 +10,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brugwerk.access import Action, get_object_or_404, may
+from brugwerk.access import Action, can, get_object_or_404, may
 from brugwerk.audit.reads import record_list_read, record_read
 from brugwerk.cases.models import ReferralOut
 from brugwerk.cases.selectors import PartnerReferral, _partner_rows, partner_referral_get, partner_row
@@ -57,10 +58,13 @@ def partner_referral_record(*, user: User, pk: Any, action: Action = Action.VIEW
     )
 
 
-def partner_referral_preview(*, user: Any, referral_out: ReferralOut) -> PartnerReferral:
+def partner_referral_preview(*, user: User, referral_out: ReferralOut) -> PartnerReferral:
     """An unsent referral out (`services.referral_out_prepare`) exactly as its partner will see it
     once sent: built by the same code as the partner's own page, from the same snapshot. Shown to
-    `user`, who prepares it: recorded as a read of the case."""
+    `user`, who prepares it (and so may change the case's content; 404 otherwise): recorded as a read
+    of the case."""
+    if not can(user, Action.VIEW, referral_out.case):
+        raise Http404
     row = partner_row(referral_out, feedback=[], today=timezone.localdate())
     record_read(
         user=user,
