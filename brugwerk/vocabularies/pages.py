@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
@@ -83,12 +82,6 @@ class VocabularyPages:
         require(can(request.user, Action.CREATE, self.model, region=region))
         return region
 
-    def _save(self, request: AuthenticatedHttpRequest, form: Any, save: Callable[[], Any]) -> Any:
-        try:
-            return run_form(request, form, save)
-        except PermissionDenied:
-            raise Http404 from None
-
     def _form_page(self, request: AuthenticatedHttpRequest, form: Any, title: str) -> HttpResponse:
         return render_form(
             request, form=form, title=title, cancel_url=reverse(self.url_name("list")), breadcrumbs=self._crumbs()
@@ -121,7 +114,7 @@ class VocabularyPages:
     def create_view(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         region = self._region(request)
         form = self._form(request, create=True)
-        term = self._save(
+        term = run_form(
             request,
             form,
             lambda: services.term_create(
@@ -137,7 +130,7 @@ class VocabularyPages:
         term = selectors.term_get(user=request.user, model=self.model, pk=pk, action=Action.CHANGE)
         name = term.name  # the form changes `term` in memory while it validates
         form = self._form(request, create=False, instance=term)
-        saved = self._save(
+        saved = run_form(
             request,
             form,
             lambda: services.term_update(actor=Actor.from_request(request), term=term, values=model_values(form)),
