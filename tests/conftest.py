@@ -109,21 +109,27 @@ SHARED_SCOPES = {"module", "class", "package"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`), a test that uses a module- or
-    class-scoped fixture of ours (a demo or a region built once and rolled back afterwards) runs on
-    the same worker as the rest of its module, so that fixture is built once, not once per worker.
-    Every other test goes to whichever worker is free. Runs before xdist reads the groups."""
-    for item in items:
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`), a module with a test that uses
+    a module- or class-scoped fixture of ours (a demo or a region built once and rolled back
+    afterwards) runs whole on one worker: all its tests, so that no test of another module comes in
+    between and makes pytest tear the fixture down and build it again. Every other test goes to
+    whichever worker is free. Runs before xdist reads the groups."""
+
+    def uses_a_shared_fixture(item) -> bool:
         info = getattr(item, "_fixtureinfo", None)
-        if info is None or item.get_closest_marker("xdist_group"):
-            continue
-        shared = any(
+        return info is not None and any(
             fixturedef.scope in SHARED_SCOPES and str(getattr(fixturedef, "baseid", "")).startswith("tests")
             for fixturedefs in info.name2fixturedefs.values()
             for fixturedef in fixturedefs
         )
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+    def module_of(item) -> str:
+        return item.nodeid.split("::")[0]
+
+    shared_modules = {module_of(item) for item in items if uses_a_shared_fixture(item)}
+    for item in items:
+        if module_of(item) in shared_modules and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(module_of(item)))
 
 
 def client_for(user: User) -> Client:
