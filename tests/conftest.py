@@ -108,6 +108,7 @@ SHARED_SCOPES = {"module", "class", "package"}
 
 
 @pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`), a module with a test that uses
     a module- or class-scoped fixture of ours (a demo or a region built once and rolled back
