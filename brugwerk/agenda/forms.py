@@ -16,25 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from brugwerk.accounts.models import User
 from brugwerk.agenda.models import Appointment, AppointmentKind, Weekday
 from brugwerk.cases.models import Case
-from brugwerk.core.forms import DateInput, ModelChoiceField
+from brugwerk.core.forms import DateInput, ModelChoiceField, TimeInput
 from brugwerk.core.types import field_of
 from brugwerk.regions.models import School
 
 
 def _capitalised(choices: list[tuple[Any, Any]]) -> list[tuple[Any, str]]:
     return [(value, capfirst(label)) for value, label in choices]
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
-class PersonChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
 
 
 class CaseChoiceField(ModelChoiceField):
@@ -50,29 +38,35 @@ class AgendaNavigationForm(forms.Form):
     as errors and ignored, so a hand-made address never breaks the page."""
 
     date = forms.DateField(label=_("Go to the week of"), required=False, widget=DateInput())
-    brugfiguur = PersonChoiceField(
+    brugfiguur = ModelChoiceField(
         label=_("Agenda of"), queryset=User.objects.none(), required=False, empty_label=_("The whole pool")
     )
 
     def __init__(self, *args: Any, owners: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if owners is None:
-            del self.fields["brugfiguur"]
-        else:
-            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
-                pk__in=[o.pk for o in owners]
-            ).order_by("first_name", "last_name", "username")
+        _offer_owners(self, owners)
 
 
 def _aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
+def _offer_owners(form: forms.Form, owners: list[User] | None) -> None:
+    """The bridge figure to plan for: a choice among `owners` (the coordinator's pool), or no field at
+    all when one plans one's own agenda."""
+    if owners is None:
+        del form.fields["brugfiguur"]
+        return
+    field_of(form, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
+        pk__in=[o.pk for o in owners]
+    ).order_by("first_name", "last_name", "username")
+
+
 class AppointmentForm(forms.Form):
     """A new or changed appointment. `brugfiguur` is asked only of the coordinator, who plans for
     the pool; `case` offers only cases the user may see."""
 
-    brugfiguur = PersonChoiceField(label=_("In the agenda of"), queryset=User.objects.none())
+    brugfiguur = ModelChoiceField(label=_("In the agenda of"), queryset=User.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=lambda: _capitalised(AppointmentKind.choices))
     day = forms.DateField(label=_("Day"), widget=DateInput())
     starts_at = forms.TimeField(label=_("From"), widget=TimeInput())
@@ -117,12 +111,7 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         field_of(self, "case", forms.ModelChoiceField).queryset = cases
         field_of(self, "school", forms.ModelChoiceField).queryset = schools
-        if owners is None:
-            del self.fields["brugfiguur"]
-        else:
-            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
-                pk__in=[o.pk for o in owners]
-            ).order_by("first_name", "last_name", "username")
+        _offer_owners(self, owners)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -148,7 +137,7 @@ class AppointmentForm(forms.Form):
 class PresenceDayForm(forms.Form):
     """A weekly presence day at a school the brugfiguur serves."""
 
-    brugfiguur = PersonChoiceField(label=_("Bridge figure"), queryset=User.objects.none())
+    brugfiguur = ModelChoiceField(label=_("Bridge figure"), queryset=User.objects.none())
     school = ModelChoiceField(label=_("School"), queryset=School.objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=lambda: _capitalised(Weekday.choices), coerce=int)
     valid_from = forms.DateField(label=_("From"), widget=DateInput())
@@ -170,12 +159,7 @@ class PresenceDayForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.serves = serves  # serves(brugfiguur, school) -> bool
         field_of(self, "school", forms.ModelChoiceField).queryset = schools
-        if owners is None:
-            del self.fields["brugfiguur"]
-        else:
-            field_of(self, "brugfiguur", forms.ModelChoiceField).queryset = User.objects.filter(
-                pk__in=[o.pk for o in owners]
-            ).order_by("first_name", "last_name", "username")
+        _offer_owners(self, owners)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -42,16 +42,6 @@ class CheckboxColumns(CardsMixin, forms.CheckboxSelectMultiple):
         super().__init__(attrs={"class": "checkbox-columns", **(attrs or {})}, choices=choices)
 
 
-class PersonChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
-
-
-class PeopleChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
-
-
 # --- Meetings ----------------------------------------------------------------------------------------
 
 
@@ -150,7 +140,7 @@ class MeetingForm(ModelForm):
         field_of(self, "zone", forms.ModelChoiceField).empty_label = _("No zone in particular")
         field_of(self, "organisations", forms.ModelChoiceField).queryset = organisations
         field_of(self, "schools", forms.ModelChoiceField).queryset = schools
-        self.fields["pool_attendees"] = PeopleChoiceField(
+        self.fields["pool_attendees"] = ModelMultipleChoiceField(
             label=_("Bridge figures who attended"), queryset=attendees, required=False, widget=CheckboxCards(),
         )
 
@@ -170,7 +160,7 @@ class MeetingAgreementForm(forms.Form):
 
 class MeetingActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
-    owner_user = PersonChoiceField(
+    owner_user = ModelChoiceField(
         label=_("Who does it (in the pool)"), queryset=User.objects.none(), required=False,
         empty_label=_("Someone outside the pool"),
     )

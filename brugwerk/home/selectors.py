@@ -35,7 +35,7 @@ from brugwerk.cases.models import (
     ReferralOutStatus,
 )
 from brugwerk.cases.selectors import caseload, inactive_cases, overdue_feedback, referrals_of_referrer
-from brugwerk.cases.selectors.overview import casework_figures, may_see_pool_caseload, waiting_summary
+from brugwerk.cases.selectors.overview import casework_figures, waiting_summary
 from brugwerk.cases.selectors.settings import casework_settings
 from brugwerk.cooperation.models import MeetingAction
 from brugwerk.cooperation.selectors import agreement_overview, open_actions
@@ -242,7 +242,7 @@ def coordinator_section(
     return {
         "members": members,
         "open_cases": sum(row.open_cases for row in loads.values()),
-        "can_see_caseload": may_see_pool_caseload(user=user, region=region),
+        "can_see_caseload": may(user, "cases.view_caseload", region=region),
         "waiting": waiting_summary(user=user, region=region),
         "overdue_feedback": overdue[:START_LIST_LENGTH],
         "overdue_count": len(overdue),

@@ -18,11 +18,6 @@ from brugwerk.core.types import field_of
 from brugwerk.regions.models import School
 
 
-class BrugfiguurChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
-
-
 class SchoolWithPoolChoiceField(ModelChoiceField):
     """A school, with the brugfiguren who serve it (prefetched as `pool_members`)."""
 
@@ -33,7 +28,7 @@ class SchoolWithPoolChoiceField(ModelChoiceField):
 
 
 class AssignLeadForm(forms.Form):
-    lead = BrugfiguurChoiceField(label=_("New lead bridge figure"), queryset=User.objects.none())
+    lead = ModelChoiceField(label=_("New lead bridge figure"), queryset=User.objects.none())
     note = forms.CharField(
         label=_("Note for the new bridge figure"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -45,7 +40,7 @@ class AssignLeadForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_school = SchoolWithPoolChoiceField(label=_("New school"), queryset=School.objects.none())
-    to_lead = BrugfiguurChoiceField(
+    to_lead = ModelChoiceField(
         label=_("Who leads the case from now on"),
         queryset=User.objects.none(),
         required=False,
@@ -65,7 +60,7 @@ class TransferForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    user = BrugfiguurChoiceField(label=_("Bridge figure"), queryset=User.objects.none())
+    user = ModelChoiceField(label=_("Bridge figure"), queryset=User.objects.none())
     kind = forms.ChoiceField(label=_("Kind of sharing"), choices=ShareKind.choices, widget=ChoiceCards)
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(

@@ -111,16 +111,11 @@ def _person_label(person: YoungPerson) -> str:
     return _("Young person already known: %(person)s") % {"person": label}
 
 
-class LeadChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj)
-
-
 class AcceptForm(forms.Form):
     """Accept a referral: the brugfiguur who takes on the case and, when the region already knows a
     young person with the same name and date of birth, whether it is them or somebody new."""
 
-    lead = LeadChoiceField(
+    lead = ModelChoiceField(
         label=_("Bridge figure who takes on the case"), queryset=User.objects.none(), empty_label=None
     )
     young_person = forms.ChoiceField(

@@ -46,12 +46,6 @@ def _count(queryset: QuerySet) -> Coalesce:
 # --- The pool's caseload -----------------------------------------------------------------------------
 
 
-def may_see_pool_caseload(*, user: User, region: Region | None) -> bool:
-    """The caseload of every bridge figure is for whoever moves cases between them in the region (a
-    transfer to another lead), asked of the policy: the coordinator."""
-    return region is not None and may(user, "cases.view_caseload", region=region)
-
-
 @dataclass(frozen=True)
 class CaseloadFigures:
     open_cases: int
@@ -83,7 +77,7 @@ class PoolCaseload:
 
 def pool_caseload(*, user: User, region: Region, today: datetime.date | None = None) -> PoolCaseload:
     """The coordinator's overview of the pool (empty for anyone else); six queries."""
-    if not may_see_pool_caseload(user=user, region=region):
+    if not may(user, "cases.view_caseload", region=region):
         return PoolCaseload()
     today = today or timezone.localdate()
     month_start = today.replace(day=1)

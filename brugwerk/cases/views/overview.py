@@ -6,8 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from brugwerk.access import may
 from brugwerk.audit.services import Actor, record_list_view
-from brugwerk.cases.selectors.overview import may_see_pool_caseload, pool_caseload
+from brugwerk.cases.selectors.overview import pool_caseload
 from brugwerk.core.http import region_or_404, require
 from brugwerk.core.types import AuthenticatedHttpRequest
 from brugwerk.pool.models import PoolMember
@@ -17,7 +18,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per bridge figure: open cases, cases per FTE, opened and closed this month, contacts in the
     last 30 days and referrals waiting at their schools; and the region's totals."""
     region = region_or_404(request)
-    require(may_see_pool_caseload(user=request.user, region=region))
+    require(may(request.user, "cases.view_caseload", region=region))
     overview = pool_caseload(user=request.user, region=region)
     record_list_view(
         actor=Actor.from_request(request),
